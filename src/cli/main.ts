@@ -1,0 +1,216 @@
+import { readFile } from 'node:fs/promises';
+import { Command, CommanderError, Option } from 'commander';
+import { CountersignError, describeFieldErrors } from '../domain/errors.js';
+import type { Proposal } from '../domain/proposal.js';
+import { defaultPolicy, parsePolicy, PolicyError } from '../policy/policy-config.js';
+import { serve } from '../server/serve.js';
+import { createIdentityService } from '../service/identity-service.js';
+import { openStore, StoreUnavailableError, type StoreLocation } from '../store/open-store.js';
+import { apiClient } from './api-client.js';
+import { auditChain, auditExport, auditVerify } from './audit-commands.js';
+import { CliError, usageError } from './cli-error.js';
+import { formatProposal, formatRow } from './format.js';
+
+const out = (text: string): void => {
+  process.stdout.write(`${text}\n`);
+};
+const program = new Command('countersign')
+  .description('A two-person approval gate between AI agents and irreversible actions')
+  .version('0.1.0')
+  .configureOutput({ outputError: (text, write) => write(`countersign: ${text.replace(/^error: /, '')}`) })
+  .exitOverride();
+
+// A closed pipe (`countersign audit export | head`) is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+interface StoreFlags {
+  db: string;
+  databaseUrl?: string;
+}
+const storeOptions = (cmd: Command) =>
+  cmd
+    .option('--db <file>', 'SQLite database file', './countersign.db')
+    .addOption(new Option('--database-url <url>', 'PostgreSQL URL').env('COUNTERSIGN_DATABASE_URL'));
+const location = (flags: StoreFlags): StoreLocation => ({ db: flags.db, databaseUrl: flags.databaseUrl });
+
+async function withStore<T>(flags: StoreFlags, use: (store: Awaited<ReturnType<typeof openStore>>) => Promise<T>): Promise<T> {
+  const store = await openStore(location(flags));
+  try {
+    return await use(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port must be an integer from 0 to 65535 (got "${value}")`);
+  return port;
+}
+
+storeOptions(program.command('serve').description('run the API, the approval UI and the expiry sweeper'))
+  .option('--port <n>', 'port to listen on', '7420')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--policy <file>', 'policy file (YAML or JSON)')
+  .action(async (flags: StoreFlags & { port: string; host: string; policy?: string }) => {
+    const policy = flags.policy ? parsePolicy(await readText(flags.policy), flags.policy) : defaultPolicy();
+    const server = await serve({ store: location(flags), host: flags.host, port: parsePort(flags.port), policy, say: out });
+    out(`Countersign listening on ${server.url} (${flags.databaseUrl ? 'PostgreSQL' : `database ${flags.db}`})`);
+    const stop = async () => {
+      await server.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop).once('SIGTERM', stop);
+  });
+
+const identity = program.command('identity').description('manage identities (works on the database directly)');
+storeOptions(identity.command('add <name>').description('add an identity and print its token (shown once)'))
+  .requiredOption('--kind <kind>', 'human or agent')
+  .option('--owner <name>', 'the identity this one acts for (an agent\'s owner, or an alias\'s person)')
+  .option('--roles <roles>', 'comma-separated: proposer, approver, executor, auditor, admin', '')
+  .option('--json', 'print JSON')
+  .action(async (name: string, flags: StoreFlags & { kind: string; owner?: string; roles: string; json?: boolean }) => {
+    await withStore(flags, async (store) => {
+      const roles = flags.roles.split(',').map((r) => r.trim()).filter(Boolean);
+      const { identity: added, token } = await createIdentityService({ store, clock: Date.now }).add(
+        { name, kind: flags.kind, owner: flags.owner ?? null, roles },
+        'cli',
+      );
+      if (flags.json) return out(JSON.stringify({ name: added.name, token }));
+      out(`Added ${added.kind} "${added.name}"${added.owner ? ` (acts for ${added.principal})` : ''} with roles: ${added.roles.join(', ') || 'none'}.`);
+      out(`Token (shown only once):\n${token}`);
+    });
+  });
+
+// Client commands talk to a running server.
+const clientCommand = (name: string, description: string) =>
+  program
+    .command(name)
+    .description(description)
+    .addOption(new Option('--server <url>', 'Countersign server URL').env('COUNTERSIGN_URL').default('http://127.0.0.1:7420'))
+    .option('--json', 'print JSON');
+type ClientFlags = { server: string; json?: boolean };
+const client = (flags: ClientFlags) => apiClient({ server: flags.server, token: process.env.COUNTERSIGN_TOKEN });
+const printProposal = (p: Proposal, flags: ClientFlags): void => out(flags.json ? JSON.stringify(p) : formatProposal(p));
+const path = (id: string) => `/v1/proposals/${encodeURIComponent(id)}`;
+
+clientCommand('propose', 'propose an action from a JSON file ("-" reads stdin)')
+  .argument('<file>')
+  .action(async (file: string, flags: ClientFlags) => {
+    const text = file === '-' ? await readStdin() : await readText(file);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (error) {
+      throw usageError(`${file === '-' ? 'stdin' : file} is not valid JSON: ${(error as Error).message}`);
+    }
+    printProposal(await client(flags)<Proposal>('POST', '/v1/proposals', body), flags);
+  });
+
+clientCommand('list', 'list proposals, newest first')
+  .addOption(new Option('--status <status>', 'only this status').choices(['pending', 'approved', 'rejected', 'expired']))
+  .action(async (flags: ClientFlags & { status?: string }) => {
+    const { items } = await client(flags)<{ items: Proposal[] }>('GET', `/v1/proposals${flags.status ? `?status=${flags.status}` : ''}`);
+    if (flags.json) return out(JSON.stringify({ items }));
+    if (items.length === 0) return out('no proposals');
+    items.forEach((p) => out(formatRow(p)));
+  });
+
+clientCommand('show', 'show one proposal')
+  .argument('<id>')
+  .action(async (id: string, flags: ClientFlags) => printProposal(await client(flags)<Proposal>('GET', path(id)), flags));
+
+for (const [verb, route] of [['approve', 'approvals'], ['reject', 'rejections']] as const) {
+  clientCommand(verb, `${verb} one proposal (a reason is required)`)
+    .argument('<id>')
+    .requiredOption('--reason <text>', 'why you decide so (recorded in the audit log)')
+    .action(async (id: string, flags: ClientFlags & { reason: string }) =>
+      printProposal(await client(flags)<Proposal>('POST', `${path(id)}/${route}`, { reason: flags.reason }), flags),
+    );
+}
+
+clientCommand('wait', 'wait until a proposal is decided (exit 0 approved, 1 otherwise)')
+  .argument('<id>')
+  .option('--timeout <seconds>', 'give up after this many seconds', '300')
+  .action(async (id: string, flags: ClientFlags & { timeout: string }) => {
+    const seconds = Number(flags.timeout);
+    if (!Number.isFinite(seconds) || seconds < 0) throw usageError(`--timeout must be a number of seconds (got "${flags.timeout}")`);
+    const call = client(flags);
+    const deadline = Date.now() + seconds * 1000;
+    let proposal: Proposal;
+    do {
+      const wait = Math.min(300, Math.max(0, (deadline - Date.now()) / 1000));
+      proposal = await call<Proposal>('GET', `${path(id)}/decision?wait=${wait.toFixed(3)}`);
+    } while (proposal.status === 'pending' && Date.now() < deadline);
+    printProposal(proposal, flags);
+    if (proposal.status !== 'approved') process.exitCode = 1;
+  });
+
+clientCommand('claim', 'claim the one execution of an approved proposal')
+  .argument('<id>')
+  .requiredOption('--action-hash <hash>', 'the action_hash of the action you are about to run')
+  .action(async (id: string, flags: ClientFlags & { actionHash: string }) => {
+    const { grant } = await client(flags)<{ grant: Record<string, unknown> }>('POST', `${path(id)}/execution`, { action_hash: flags.actionHash });
+    out(flags.json ? JSON.stringify({ grant }) : `Claimed: run exactly this action once, then record the outcome.\n${JSON.stringify(grant.action, null, 2)}`);
+  });
+
+clientCommand('outcome', 'record how the claimed execution ended')
+  .argument('<id>')
+  .addOption(new Option('--outcome <outcome>', 'succeeded or failed').choices(['succeeded', 'failed']).makeOptionMandatory())
+  .option('--detail <text>', 'what happened')
+  .action(async (id: string, flags: ClientFlags & { outcome: string; detail?: string }) =>
+    printProposal(await client(flags)<Proposal>('POST', `${path(id)}/execution/result`, { outcome: flags.outcome, detail: flags.detail }), flags),
+  );
+
+const audit = program.command('audit').description('auditor commands: work on the database directly, server or not');
+storeOptions(audit.command('verify').description('recompute every hash of the audit log (exit 1 if tampered)'))
+  .option('--json', 'print JSON')
+  .action(async (flags: StoreFlags & { json?: boolean }) => {
+    process.exitCode = await withStore(flags, (store) => auditVerify(store, !!flags.json, out));
+  });
+storeOptions(audit.command('chain <id>').description("one proposal's approval chain"))
+  .option('--json', 'print JSON')
+  .action(async (id: string, flags: StoreFlags & { json?: boolean }) => withStore(flags, (store) => auditChain(store, id, !!flags.json, out)));
+storeOptions(audit.command('export').description('the whole audit log to stdout'))
+  .addOption(new Option('--format <format>', 'jsonl or csv').default('jsonl'))
+  .action(async (flags: StoreFlags & { format: string }) =>
+    withStore(flags, (store) => auditExport(store, flags.format, (chunk) => process.stdout.write(chunk))),
+  );
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw usageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The only place that turns failures into exit codes. */
+function exitFor(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+  if (error instanceof CliError) return fail(error.message, error.exitCode);
+  if (error instanceof PolicyError) return fail(`invalid policy:\n${error.message}`, 2);
+  if (error instanceof StoreUnavailableError) return fail(error.message, 2);
+  if (CountersignError.is(error)) return fail(error.errors ? describeFieldErrors(error.errors) : error.detail, error.status === 400 ? 2 : 1);
+  return fail(`unexpected error: ${(error as Error).message}`, 1);
+}
+
+function fail(message: string, code: number): number {
+  process.stderr.write(`countersign: ${message}\n`);
+  return code;
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exit(exitFor(error));
+}

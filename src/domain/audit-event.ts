@@ -1,0 +1,28 @@
+/** An audit event before it is sealed into the hash chain by the store. */
+export interface AuditEventInput {
+  at: string;
+  type: AuditEventType;
+  proposal_id: string | null;
+  actor: string;
+  reason: string | null;
+  data: Record<string, unknown>;
+}
+
+/** A sealed audit event: `hash` covers every other field, `prev_hash` links the chain. */
+export interface AuditEvent extends AuditEventInput {
+  seq: number;
+  prev_hash: string;
+  hash: string;
+}
+
+export type AuditEventType =
+  | 'proposal.created'
+  | 'proposal.approved_by_policy'
+  | 'approval.recorded'
+  | 'proposal.approved'
+  | 'proposal.rejected'
+  | 'proposal.expired'
+  | 'execution.claimed'
+  | 'execution.recorded'
+  | 'attempt.refused'
+  | 'identity.created';

@@ -1,0 +1,110 @@
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { forbidden, invalidInput, notFound } from '../domain/errors.js';
+import { hasAnyRole, type Identity, type Role } from '../domain/identity.js';
+import { STATUSES, type Status } from '../domain/proposal.js';
+import type { ApprovalService } from '../service/approval-service.js';
+import { verifyLog } from '../service/audit-service.js';
+import type { IdentityService } from '../service/identity-service.js';
+import type { Store } from '../store/store.js';
+import { openApiDocument } from './openapi.js';
+import { handleError } from './problem.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    identity: Identity;
+  }
+}
+
+export interface AppDeps {
+  store: Store;
+  approvals: ApprovalService;
+  identities: IdentityService;
+  logger?: boolean;
+}
+
+const AUDIT_ROLES: Role[] = ['auditor', 'admin'];
+
+function requireRole(identity: Identity, roles: Role[]): void {
+  if (!hasAnyRole(identity, roles)) throw forbidden('role_required', `This needs one of the roles: ${roles.join(', ')}.`);
+}
+
+function statusQuery(value: unknown): Status | undefined {
+  if (value === undefined || value === '') return undefined;
+  if ((STATUSES as readonly unknown[]).includes(value)) return value as Status;
+  throw invalidInput([{ field: 'status', message: `must be one of: ${STATUSES.join(', ')}` }]);
+}
+
+function waitQuery(value: unknown): number {
+  if (value === undefined || value === '') return 0;
+  const seconds = Number(value);
+  if (typeof value !== 'string' || !Number.isFinite(seconds) || seconds < 0) {
+    throw invalidInput([{ field: 'wait', message: 'must be a number of seconds, 0 to 300' }]);
+  }
+  return seconds;
+}
+
+const bearer = (request: FastifyRequest) => /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+
+/** The HTTP API (contract §4). Only this layer knows HTTP. */
+export function buildApp({ store, approvals, identities, logger = false }: AppDeps): FastifyInstance {
+  const app = Fastify({ logger, bodyLimit: 1_048_576, return503OnClosing: true });
+  app.decorateRequest('identity', null as unknown as Identity);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => handleError(notFound(`The route ${request.method} ${request.url.split('?')[0]}`), request, reply));
+
+  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/openapi.json', async () => openApiDocument());
+
+  app.register(async (v1) => {
+    v1.addHook('onRequest', async (request) => {
+      request.identity = await identities.authenticate(bearer(request));
+    });
+
+    v1.post('/proposals', async (request, reply) => reply.code(201).send(await approvals.propose(request.identity, request.body)));
+    v1.get('/proposals', async (request) => {
+      const { status } = request.query as Record<string, unknown>;
+      return { items: await approvals.list(statusQuery(status)) };
+    });
+    v1.get<{ Params: { id: string } }>('/proposals/:id', async (request) => approvals.get(request.params.id, request.identity));
+    v1.get<{ Params: { id: string } }>('/proposals/:id/decision', async (request) => {
+      const seconds = waitQuery((request.query as Record<string, unknown>).wait);
+      const abort = new AbortController();
+      request.raw.once('close', () => abort.abort());
+      return approvals.waitForDecision(request.params.id, seconds, abort.signal);
+    });
+    v1.post<{ Params: { id: string } }>('/proposals/:id/approvals', async (request, reply) =>
+      reply.code(201).send(await approvals.approve(request.params.id, request.identity, request.body)),
+    );
+    v1.post<{ Params: { id: string } }>('/proposals/:id/rejections', async (request, reply) =>
+      reply.code(201).send(await approvals.reject(request.params.id, request.identity, request.body)),
+    );
+    v1.post<{ Params: { id: string } }>('/proposals/:id/execution', async (request) => ({
+      grant: await approvals.claimExecution(request.params.id, request.identity, request.body),
+    }));
+    v1.post<{ Params: { id: string } }>('/proposals/:id/execution/result', async (request) =>
+      approvals.recordOutcome(request.params.id, request.identity, request.body),
+    );
+
+    v1.get<{ Params: { id: string } }>('/audit/proposals/:id', async (request) => {
+      const events = await store.auditEventsFor(request.params.id);
+      if (events.length === 0) throw notFound(`Proposal "${request.params.id}"`);
+      requireRole(request.identity, AUDIT_ROLES);
+      return { events };
+    });
+    v1.get('/audit/verify', async (request) => {
+      requireRole(request.identity, AUDIT_ROLES);
+      return verifyLog(store);
+    });
+    v1.get('/reports/approvers', async (request) => {
+      requireRole(request.identity, AUDIT_ROLES);
+      return approvals.approverReport();
+    });
+    v1.get('/reports/expired', async (request) => {
+      requireRole(request.identity, AUDIT_ROLES);
+      return approvals.expiredReport();
+    });
+  }, { prefix: '/v1' });
+
+  return app;
+}
+

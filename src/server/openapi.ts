@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { claimBodySchema, decisionBodySchema, outcomeBodySchema, proposalInputSchema } from '../domain/proposal-schema.js';
+
+const problem = { description: 'RFC 9457 problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+const json = (schema: object, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+const body = (name: string) => ({ required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } } });
+const proposal = { $ref: '#/components/schemas/Proposal' };
+const idParam = [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }];
+const refusals = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem };
+
+let cached: object | undefined;
+
+/** The OpenAPI 3.1 document, generated from the same schemas that validate requests. */
+export function openApiDocument(): object {
+  cached ??= {
+    openapi: '3.1.0',
+    info: { title: 'Countersign', version: '0.1.0', description: 'A two-person approval gate between AI agents and irreversible actions.' },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        ProposalInput: z.toJSONSchema(proposalInputSchema, { io: 'input', unrepresentable: 'any' }),
+        DecisionBody: z.toJSONSchema(decisionBodySchema, { io: 'input' }),
+        ClaimBody: z.toJSONSchema(claimBodySchema, { io: 'input' }),
+        OutcomeBody: z.toJSONSchema(outcomeBodySchema, { io: 'input' }),
+        Proposal: { type: 'object', required: ['id', 'status', 'action', 'action_hash', 'risk', 'required_approvals', 'approvals', 'execution'] },
+        Problem: {
+          type: 'object',
+          required: ['type', 'title', 'status', 'detail'],
+          properties: {
+            type: { type: 'string' },
+            title: { type: 'string' },
+            status: { type: 'integer' },
+            detail: { type: 'string' },
+            errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+          },
+        },
+      },
+    },
+    security: [{ bearer: [] }],
+    paths: {
+      '/v1/proposals': {
+        post: { summary: 'Propose an action', requestBody: body('ProposalInput'), responses: { 201: json(proposal, 'Created'), ...refusals } },
+        get: {
+          summary: 'List the queue',
+          parameters: [{ name: 'status', in: 'query', schema: { enum: ['pending', 'approved', 'rejected', 'expired'] } }],
+          responses: { 200: json({ type: 'object', properties: { items: { type: 'array', items: proposal } } }), 400: problem, 401: problem },
+        },
+      },
+      '/v1/proposals/{id}': { get: { summary: 'One proposal', parameters: idParam, responses: { 200: json(proposal), 401: problem, 404: problem } } },
+      '/v1/proposals/{id}/decision': {
+        get: {
+          summary: 'Long-poll until the proposal is decided or the wait ends',
+          parameters: [...idParam, { name: 'wait', in: 'query', schema: { type: 'number', minimum: 0, maximum: 300 } }],
+          responses: { 200: json(proposal), 400: problem, 401: problem, 404: problem },
+        },
+      },
+      '/v1/proposals/{id}/approvals': { post: { summary: 'Approve one proposal', parameters: idParam, requestBody: body('DecisionBody'), responses: { 201: json(proposal), ...refusals } } },
+      '/v1/proposals/{id}/rejections': { post: { summary: 'Reject one proposal', parameters: idParam, requestBody: body('DecisionBody'), responses: { 201: json(proposal), ...refusals } } },
+      '/v1/proposals/{id}/execution': {
+        post: { summary: 'Claim the approved action, once', parameters: idParam, requestBody: body('ClaimBody'), responses: { 200: json({ type: 'object', properties: { grant: { type: 'object' } } }), ...refusals } },
+      },
+      '/v1/proposals/{id}/execution/result': { post: { summary: 'Record the outcome', parameters: idParam, requestBody: body('OutcomeBody'), responses: { 200: json(proposal), ...refusals } } },
+      '/v1/audit/proposals/{id}': { get: { summary: 'The audit chain of one proposal', parameters: idParam, responses: { 200: json({ type: 'object' }), 401: problem, 403: problem, 404: problem } } },
+      '/v1/audit/verify': { get: { summary: 'Verify the whole audit log', responses: { 200: json({ type: 'object' }), 401: problem, 403: problem } } },
+      '/v1/reports/approvers': { get: { summary: 'Per-approver statistics and rubber-stamp flags', responses: { 200: json({ type: 'object' }), 401: problem, 403: problem } } },
+      '/v1/reports/expired': { get: { summary: 'Expired proposals for team review', responses: { 200: json({ type: 'object' }), 401: problem, 403: problem } } },
+      '/healthz': { get: { summary: 'Liveness', security: [], responses: { 200: json({ type: 'object' }) } } },
+    },
+  };
+  return cached;
+}

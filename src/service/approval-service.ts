@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { actionHash } from '../audit/canonical-json.js';
+import { approverStats } from '../domain/approver-stats.js';
+import type { Change } from '../domain/change.js';
+import { decide, expire, type Verdict } from '../domain/decide.js';
+import { forbidden, notFound } from '../domain/errors.js';
+import { claim, grantOf, recordOutcome } from '../domain/execution.js';
+import { hasRole, type Identity } from '../domain/identity.js';
+import { openProposal, type Proposal, type Status } from '../domain/proposal.js';
+import {
+  claimBodySchema,
+  decisionBodySchema,
+  outcomeBodySchema,
+  parseInput,
+  proposalInputSchema,
+} from '../domain/proposal-schema.js';
+import { assess } from '../policy/assess.js';
+import type { Policy } from '../policy/policy-config.js';
+import type { Store } from '../store/store.js';
+import { createDecisionWaiters } from './decision-waiters.js';
+
+export interface ApprovalServiceDeps {
+  store: Store;
+  policy: Policy;
+  clock: () => number;
+  newId?: () => string;
+}
+
+export const MAX_WAIT_SECONDS = 300;
+
+/** The gate: proposals, decisions, execution claims and expiry, each committed with its audit events. */
+export function createApprovalService({ store, policy, clock, newId = randomUUID }: ApprovalServiceDeps) {
+  const waiters = createDecisionWaiters(store);
+
+  async function load(id: string): Promise<Proposal> {
+    const proposal = await store.getProposal(id);
+    if (!proposal) throw notFound(`Proposal "${id}"`);
+    return proposal;
+  }
+
+  /** Commits a rule's change; a refused attempt is committed (audited) and then thrown. */
+  async function apply(id: string, rule: (p: Proposal) => Change | undefined): Promise<Proposal> {
+    const change = await store.updateProposal(id, rule);
+    if (!change) throw notFound(`Proposal "${id}"`);
+    if (change.refusal) throw change.refusal;
+    return change.proposal;
+  }
+
+  async function decideOne(id: string, actor: Identity, body: unknown, verdict: Verdict): Promise<Proposal> {
+    await load(id);
+    const { reason } = parseInput(decisionBodySchema, body);
+    const firstViewedAt = await store.firstViewedAt(id, actor.name);
+    return apply(id, (p) => decide(p, { verdict, actor, reason, now: clock(), firstViewedAt }));
+  }
+
+  return {
+    async propose(actor: Identity, body: unknown): Promise<Proposal> {
+      const input = parseInput(proposalInputSchema, body);
+      if (!hasRole(actor, 'proposer')) throw forbidden('not_a_proposer', `"${actor.name}" lacks the proposer role.`);
+      const { proposal, events } = openProposal({
+        id: newId(),
+        input,
+        actionHash: actionHash(input.action),
+        proposer: actor,
+        assessment: assess(input, policy),
+        now: clock(),
+      });
+      await store.insertProposal(proposal, events);
+      return proposal;
+    },
+
+    /** Reads one proposal; an approver's first read is remembered as the start of their review. */
+    async get(id: string, viewer: Identity): Promise<Proposal> {
+      const proposal = await load(id);
+      if (hasRole(viewer, 'approver') && proposal.status === 'pending') await store.recordView(id, viewer.name, clock());
+      return proposal;
+    },
+
+    list(status: Status | undefined, limit = 500): Promise<Proposal[]> {
+      return store.listProposals({ status, limit });
+    },
+
+    approve: (id: string, actor: Identity, body: unknown) => decideOne(id, actor, body, 'approve'),
+    reject: (id: string, actor: Identity, body: unknown) => decideOne(id, actor, body, 'reject'),
+
+    /** Long-poll: returns as soon as the proposal is no longer pending, or after `seconds`. */
+    async waitForDecision(id: string, seconds: number, signal?: AbortSignal): Promise<Proposal> {
+      const deadline = clock() + Math.min(Math.max(seconds, 0), MAX_WAIT_SECONDS) * 1000;
+      for (;;) {
+        // Subscribe before reading, so a decision landing in between is not missed.
+        const changed = waiters.nextChange(id, Math.max(0, deadline - clock()), signal);
+        const proposal = await load(id);
+        if (proposal.status !== 'pending' || clock() >= deadline || signal?.aborted) return proposal;
+        if (!(await changed)) return load(id);
+      }
+    },
+
+    async claimExecution(id: string, actor: Identity, body: unknown) {
+      await load(id);
+      const { action_hash } = parseInput(claimBodySchema, body);
+      return grantOf(await apply(id, (p) => claim(p, actor, action_hash, clock())));
+    },
+
+    async recordOutcome(id: string, actor: Identity, body: unknown): Promise<Proposal> {
+      await load(id);
+      const { outcome, detail } = parseInput(outcomeBodySchema, body);
+      return apply(id, (p) => recordOutcome(p, actor, outcome, detail, clock()));
+    },
+
+    /** Expires every overdue pending proposal once; returns the ids it expired. */
+    async expireOverdue(): Promise<string[]> {
+      const expired: string[] = [];
+      for (;;) {
+        const ids = await store.overdueProposalIds(new Date(clock()).toISOString(), 100);
+        for (const id of ids) {
+          const change = await store.updateProposal(id, (p) => expire(p, clock()));
+          if (change && change.events.length > 0) expired.push(id);
+        }
+        if (ids.length < 100) return expired;
+      }
+    },
+
+    async approverReport() {
+      return { approvers: approverStats(await store.listDecisions(), policy.rubber_stamp), thresholds: policy.rubber_stamp };
+    },
+
+    /** Expired proposals for team review; approvals received tell understaffing from a bad proposal. */
+    async expiredReport() {
+      const expired = await store.listProposals({ status: 'expired', limit: 1000 });
+      return {
+        items: expired.map((p) => ({
+          id: p.id,
+          what: p.what,
+          proposer: p.proposer,
+          urgency: p.urgency,
+          risk: p.risk.classes,
+          created_at: p.created_at,
+          expired_at: p.decided_at,
+          approvals_received: p.approvals.length,
+          required_approvals: p.required_approvals,
+        })),
+      };
+    },
+
+    close: waiters.close,
+  };
+}
+
+export type ApprovalService = ReturnType<typeof createApprovalService>;

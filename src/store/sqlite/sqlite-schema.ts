@@ -1,0 +1,62 @@
+/** Ordered migrations; `PRAGMA user_version` records how many have run. */
+export const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE proposals (
+    id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    doc TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX proposals_by_status ON proposals (status, created_at);
+  CREATE INDEX proposals_by_created ON proposals (created_at);
+  CREATE INDEX proposals_pending_by_expiry ON proposals (expires_at) WHERE status = 'pending';
+
+  CREATE TABLE decisions (
+    proposal_id TEXT NOT NULL,
+    identity TEXT NOT NULL,
+    principal TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    at TEXT NOT NULL,
+    review_ms INTEGER NOT NULL,
+    PRIMARY KEY (proposal_id, identity)
+  ) STRICT;
+
+  CREATE TABLE views (
+    proposal_id TEXT NOT NULL,
+    identity TEXT NOT NULL,
+    first_at INTEGER NOT NULL,
+    PRIMARY KEY (proposal_id, identity)
+  ) STRICT;
+
+  CREATE TABLE identities (
+    name TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    owner TEXT REFERENCES identities (name),
+    principal TEXT NOT NULL,
+    roles TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    token_id TEXT NOT NULL UNIQUE,
+    token_hash BLOB NOT NULL
+  ) STRICT;
+
+  CREATE TABLE audit_events (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    type TEXT NOT NULL,
+    proposal_id TEXT,
+    actor TEXT NOT NULL,
+    reason TEXT,
+    data TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX audit_events_by_proposal ON audit_events (proposal_id, seq);
+
+  -- The log is append-only: changing or removing an event is an error, not a silent no-op.
+  CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+  BEGIN SELECT RAISE(ABORT, 'audit_events is append-only: UPDATE refused'); END;
+  CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+  BEGIN SELECT RAISE(ABORT, 'audit_events is append-only: DELETE refused'); END;
+  `,
+];

@@ -1,0 +1,166 @@
+import { EventEmitter } from 'node:events';
+import Database from 'better-sqlite3';
+import type { AuditEvent, AuditEventInput } from '../../domain/audit-event.js';
+import type { Change, DecisionRecord } from '../../domain/change.js';
+import type { Identity } from '../../domain/identity.js';
+import type { Proposal } from '../../domain/proposal.js';
+import { type ChainHead, EMPTY_HEAD, sealEvent } from '../../audit/hash-chain.js';
+import type { IdentityRecord, Store } from '../store.js';
+import { MIGRATIONS } from './sqlite-schema.js';
+
+interface AuditRow extends Omit<AuditEvent, 'data'> {
+  data: string;
+}
+
+const toEvent = (row: AuditRow): AuditEvent => ({ ...row, data: JSON.parse(row.data) });
+const toProposal = (row: { doc: string } | undefined): Proposal | undefined => (row ? JSON.parse(row.doc) : undefined);
+
+interface IdentityRow {
+  name: string;
+  kind: Identity['kind'];
+  owner: string | null;
+  principal: string;
+  roles: string;
+  created_at: string;
+  token_id: string;
+  token_hash: Buffer;
+}
+const toIdentity = ({ token_id: _t, token_hash: _h, roles, ...rest }: IdentityRow): Identity => ({ ...rest, roles: JSON.parse(roles) });
+
+/** Opens (creating and migrating if needed) a durable SQLite store at `file`. */
+export function openSqliteStore(file: string): Store {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // FULL: every commit is on disk before it is acknowledged.
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+
+  const changes = new EventEmitter().setMaxListeners(0);
+  const sql = {
+    head: db.prepare<[], ChainHead>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1'),
+    appendEvent: db.prepare(
+      'INSERT INTO audit_events (seq, at, type, proposal_id, actor, reason, data, prev_hash, hash) VALUES (@seq, @at, @type, @proposal_id, @actor, @reason, @data, @prev_hash, @hash)',
+    ),
+    insertProposal: db.prepare('INSERT INTO proposals (id, status, created_at, expires_at, doc) VALUES (@id, @status, @created_at, @expires_at, @doc)'),
+    updateProposal: db.prepare('UPDATE proposals SET status = @status, doc = @doc WHERE id = @id'),
+    getProposal: db.prepare<[string], { doc: string }>('SELECT doc FROM proposals WHERE id = ?'),
+    listAll: db.prepare<[number], { doc: string }>('SELECT doc FROM proposals ORDER BY created_at DESC, id DESC LIMIT ?'),
+    listByStatus: db.prepare<[string, number], { doc: string }>('SELECT doc FROM proposals WHERE status = ? ORDER BY created_at DESC, id DESC LIMIT ?'),
+    overdue: db.prepare<[string, number], { id: string }>("SELECT id FROM proposals WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT ?"),
+    insertDecision: db.prepare(
+      'INSERT INTO decisions (proposal_id, identity, principal, verdict, at, review_ms) VALUES (@proposal_id, @identity, @principal, @verdict, @at, @review_ms)',
+    ),
+    listDecisions: db.prepare<[], DecisionRecord>('SELECT proposal_id, identity, principal, verdict, at, review_ms FROM decisions ORDER BY at'),
+    recordView: db.prepare('INSERT INTO views (proposal_id, identity, first_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+    firstView: db.prepare<[string, string], { first_at: number }>('SELECT first_at FROM views WHERE proposal_id = ? AND identity = ?'),
+    insertIdentity: db.prepare(
+      'INSERT INTO identities (name, kind, owner, principal, roles, created_at, token_id, token_hash) VALUES (@name, @kind, @owner, @principal, @roles, @created_at, @token_id, @token_hash)',
+    ),
+    getIdentity: db.prepare<[string], IdentityRow>('SELECT * FROM identities WHERE name = ?'),
+    findCredential: db.prepare<[string], IdentityRow>('SELECT * FROM identities WHERE token_id = ?'),
+    countIdentities: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM identities'),
+    eventsFor: db.prepare<[string], AuditRow>('SELECT * FROM audit_events WHERE proposal_id = ? ORDER BY seq'),
+    eventsAfter: db.prepare<[number, number], AuditRow>('SELECT * FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?'),
+  };
+
+  /** Seals events after the current head; runs inside the caller's transaction. */
+  function append(events: AuditEventInput[]): void {
+    let head = sql.head.get() ?? EMPTY_HEAD;
+    for (const input of events) {
+      const event = sealEvent(head, input);
+      sql.appendEvent.run({ ...event, data: JSON.stringify(event.data) });
+      head = event;
+    }
+  }
+
+  const writeProposal = (p: Proposal) => ({ id: p.id, status: p.status, created_at: p.created_at, expires_at: p.expires_at, doc: JSON.stringify(p) });
+
+  const insertProposalTx = db.transaction((proposal: Proposal, events: AuditEventInput[]) => {
+    sql.insertProposal.run(writeProposal(proposal));
+    append(events);
+  });
+
+  const updateProposalTx = db.transaction((id: string, rule: (p: Proposal) => Change | undefined) => {
+    const current = toProposal(sql.getProposal.get(id));
+    if (!current) return undefined;
+    const change = rule(current) ?? { proposal: current, events: [] };
+    if (change.proposal !== current) sql.updateProposal.run(writeProposal(change.proposal));
+    if (change.decision) sql.insertDecision.run(change.decision);
+    append(change.events);
+    return change;
+  });
+
+  const insertIdentityTx = db.transaction((record: IdentityRecord, events: AuditEventInput[]) => {
+    sql.insertIdentity.run({ ...record.identity, roles: JSON.stringify(record.identity.roles), token_id: record.token_id, token_hash: record.token_hash });
+    append(events);
+  });
+
+  return {
+    async insertProposal(proposal, events) {
+      insertProposalTx.immediate(proposal, events);
+      changes.emit('change', proposal.id);
+    },
+    async updateProposal(id, rule) {
+      const change = updateProposalTx.immediate(id, rule);
+      if (change && change.events.length > 0) changes.emit('change', id);
+      return change;
+    },
+    async getProposal(id) {
+      return toProposal(sql.getProposal.get(id));
+    },
+    async listProposals({ status, limit }) {
+      const rows = status ? sql.listByStatus.all(status, limit) : sql.listAll.all(limit);
+      return rows.map((r) => JSON.parse(r.doc) as Proposal);
+    },
+    async overdueProposalIds(nowIso, limit) {
+      return sql.overdue.all(nowIso, limit).map((r) => r.id);
+    },
+    async recordView(proposalId, identity, at) {
+      sql.recordView.run(proposalId, identity, at);
+    },
+    async firstViewedAt(proposalId, identity) {
+      return sql.firstView.get(proposalId, identity)?.first_at;
+    },
+    async listDecisions() {
+      return sql.listDecisions.all();
+    },
+    async insertIdentity(record, events) {
+      insertIdentityTx.immediate(record, events);
+    },
+    async getIdentity(name) {
+      const row = sql.getIdentity.get(name);
+      return row && toIdentity(row);
+    },
+    async findCredential(tokenId) {
+      const row = sql.findCredential.get(tokenId);
+      return row && { identity: toIdentity(row), token_id: row.token_id, token_hash: row.token_hash };
+    },
+    async countIdentities() {
+      return sql.countIdentities.get()!.n;
+    },
+    async auditEventsFor(proposalId) {
+      return sql.eventsFor.all(proposalId).map(toEvent);
+    },
+    async auditEventsAfter(seq, limit) {
+      return sql.eventsAfter.all(seq, limit).map(toEvent);
+    },
+    onProposalChange(listener) {
+      changes.on('change', listener);
+      return () => changes.off('change', listener);
+    },
+    async close() {
+      db.close();
+    },
+  };
+}
+
+function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]!);
+    if (version < MIGRATIONS.length) db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+}
+

@@ -1,0 +1,52 @@
+import type { AuditEvent, AuditEventInput } from '../domain/audit-event.js';
+import type { Change, DecisionRecord } from '../domain/change.js';
+import type { Identity } from '../domain/identity.js';
+import type { Proposal, Status } from '../domain/proposal.js';
+
+/** A stored identity with the credential that authenticates it. */
+export interface IdentityRecord {
+  identity: Identity;
+  token_id: string;
+  /** SHA-256 of the token's secret part; the token itself is never stored. */
+  token_hash: Buffer;
+}
+
+/**
+ * What the service needs from storage, and nothing more. Every method that
+ * changes state also appends its audit events in the same transaction, sealed
+ * into the hash chain in commit order.
+ */
+export interface Store {
+  insertProposal(proposal: Proposal, events: AuditEventInput[]): Promise<void>;
+  /**
+   * Applies `rule` to the current state of one proposal and commits what it
+   * returns, serialised against every other update of that proposal (so a
+   * rule's read and write can never interleave with another's). `rule` is
+   * pure and synchronous; returning `undefined` commits nothing. Resolves to
+   * `undefined` if the proposal does not exist.
+   */
+  updateProposal(id: string, rule: (current: Proposal) => Change | undefined): Promise<Change | undefined>;
+  getProposal(id: string): Promise<Proposal | undefined>;
+  /** Newest first. */
+  listProposals(query: { status?: Status; limit: number }): Promise<Proposal[]>;
+  overdueProposalIds(nowIso: string, limit: number): Promise<string[]>;
+
+  /** Remembers the first time an identity viewed a proposal; later views change nothing. */
+  recordView(proposalId: string, identity: string, at: number): Promise<void>;
+  firstViewedAt(proposalId: string, identity: string): Promise<number | undefined>;
+  listDecisions(): Promise<DecisionRecord[]>;
+
+  insertIdentity(record: IdentityRecord, events: AuditEventInput[]): Promise<void>;
+  getIdentity(name: string): Promise<Identity | undefined>;
+  findCredential(tokenId: string): Promise<IdentityRecord | undefined>;
+  countIdentities(): Promise<number>;
+
+  /** The events of one proposal, read by index. */
+  auditEventsFor(proposalId: string): Promise<AuditEvent[]>;
+  /** One page of the log in seq order, for verification and export. */
+  auditEventsAfter(seq: number, limit: number): Promise<AuditEvent[]>;
+
+  /** Calls `listener` with a proposal id after every committed change to it. */
+  onProposalChange(listener: (id: string) => void): () => void;
+  close(): Promise<void>;
+}
