@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Policy } from '../policy/policy-config.js';
-import { createApprovalService } from '../service/approval-service.js';
+import { type ApprovalService, createApprovalService } from '../service/approval-service.js';
 import { createIdentityService } from '../service/identity-service.js';
 import { startSweeper } from '../service/sweeper.js';
 import { openStore, type StoreLocation } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
 import { buildApp } from './app.js';
 
 export interface ServeOptions {
@@ -18,6 +19,8 @@ export interface ServeOptions {
 
 export interface RunningServer {
   app: FastifyInstance;
+  store: Store;
+  approvals: ApprovalService;
   url: string;
   close(): Promise<void>;
 }
@@ -43,6 +46,8 @@ export async function serve({ store: location, host, port, policy, clock = Date.
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${typeof address === 'object' && address ? address.port : port}`;
   return {
     app,
+    store,
+    approvals,
     url,
     async close() {
       sweeper.stop();
