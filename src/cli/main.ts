@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
+import { actionHash } from '../audit/canonical-json.js';
 import { CountersignError, describeFieldErrors } from '../domain/errors.js';
 import type { Proposal } from '../domain/proposal.js';
 import { defaultPolicy, parsePolicy, PolicyError } from '../policy/policy-config.js';
@@ -72,7 +73,8 @@ storeOptions(identity.command('add <name>').description('add an identity and pri
   .option('--owner <name>', 'the identity this one acts for (an agent\'s owner, or an alias\'s person)')
   .option('--roles <roles>', 'comma-separated: proposer, approver, executor, auditor, admin', '')
   .option('--json', 'print JSON')
-  .action(async (name: string, flags: StoreFlags & { kind: string; owner?: string; roles: string; json?: boolean }) => {
+  .option('--quiet', 'print only the token')
+  .action(async (name: string, flags: StoreFlags & { kind: string; owner?: string; roles: string; json?: boolean; quiet?: boolean }) => {
     await withStore(flags, async (store) => {
       const roles = flags.roles.split(',').map((r) => r.trim()).filter(Boolean);
       const { identity: added, token } = await createIdentityService({ store, clock: Date.now }).add(
@@ -80,6 +82,7 @@ storeOptions(identity.command('add <name>').description('add an identity and pri
         'cli',
       );
       if (flags.json) return out(JSON.stringify({ name: added.name, token }));
+      if (flags.quiet) return out(token);
       out(`Added ${added.kind} "${added.name}"${added.owner ? ` (acts for ${added.principal})` : ''} with roles: ${added.roles.join(', ') || 'none'}.`);
       out(`Token (shown only once):\n${token}`);
     });
@@ -99,15 +102,11 @@ const path = (id: string) => `/v1/proposals/${encodeURIComponent(id)}`;
 
 clientCommand('propose', 'propose an action from a JSON file ("-" reads stdin)')
   .argument('<file>')
-  .action(async (file: string, flags: ClientFlags) => {
-    const text = file === '-' ? await readStdin() : await readText(file);
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch (error) {
-      throw usageError(`${file === '-' ? 'stdin' : file} is not valid JSON: ${(error as Error).message}`);
-    }
-    printProposal(await client(flags)<Proposal>('POST', '/v1/proposals', body), flags);
+  .option('--quiet', 'print only the proposal id')
+  .action(async (file: string, flags: ClientFlags & { quiet?: boolean }) => {
+    const proposal = await client(flags)<Proposal>('POST', '/v1/proposals', await readJson(file));
+    if (flags.quiet) return out(proposal.id);
+    printProposal(proposal, flags);
   });
 
 clientCommand('list', 'list proposals, newest first')
@@ -151,9 +150,12 @@ clientCommand('wait', 'wait until a proposal is decided (exit 0 approved, 1 othe
 
 clientCommand('claim', 'claim the one execution of an approved proposal')
   .argument('<id>')
-  .requiredOption('--action-hash <hash>', 'the action_hash of the action you are about to run')
-  .action(async (id: string, flags: ClientFlags & { actionHash: string }) => {
-    const { grant } = await client(flags)<{ grant: Record<string, unknown> }>('POST', `${path(id)}/execution`, { action_hash: flags.actionHash });
+  .option('--action-hash <hash>', 'the action_hash of the action you are about to run')
+  .option('--action-file <file>', 'a proposal or action JSON file: its action is hashed here, so the claim binds to what you will run')
+  .action(async (id: string, flags: ClientFlags & { actionHash?: string; actionFile?: string }) => {
+    if (!flags.actionHash === !flags.actionFile) throw usageError('give exactly one of --action-hash or --action-file');
+    const hash = flags.actionHash ?? actionHashOfFile(await readJson(flags.actionFile!));
+    const { grant } = await client(flags)<{ grant: Record<string, unknown> }>('POST', `${path(id)}/execution`, { action_hash: hash });
     out(flags.json ? JSON.stringify({ grant }) : `Claimed: run exactly this action once, then record the outcome.\n${JSON.stringify(grant.action, null, 2)}`);
   });
 
@@ -188,6 +190,21 @@ async function readText(file: string): Promise<string> {
   }
 }
 
+async function readJson(file: string): Promise<unknown> {
+  const text = file === '-' ? await readStdin() : await readText(file);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw usageError(`${file === '-' ? 'stdin' : file} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** A proposal file's action, or a bare action, hashed exactly as the server binds approvals. */
+function actionHashOfFile(json: unknown): string {
+  const action = json && typeof json === 'object' && 'action' in json ? (json as { action: unknown }).action : json;
+  return actionHash(action);
+}
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -198,7 +215,7 @@ async function readStdin(): Promise<string> {
 function exitFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
   if (error instanceof CliError) return fail(error.message, error.exitCode);
-  if (error instanceof PolicyError) return fail(`invalid policy:\n${error.message}`, 2);
+  if (error instanceof PolicyError) return fail(`invalid policy ${error.message}`, 2);
   if (error instanceof StoreUnavailableError) return fail(error.message, 2);
   if (CountersignError.is(error)) return fail(error.errors ? describeFieldErrors(error.errors) : error.detail, error.status === 400 ? 2 : 1);
   return fail(`unexpected error: ${(error as Error).message}`, 1);

@@ -39,12 +39,8 @@ export function decide(proposal: Proposal, attempt: DecisionAttempt): Change {
     return refuse(conflict('own_proposal', 'You proposed this action; two other people must decide it.'));
   }
   if (actor.principal === proposal.proposer_principal) {
-    return refuse(
-      conflict(
-        'proposer_principal',
-        `"${actor.name}" answers to "${actor.principal}", who is also behind the proposer "${proposal.proposer}"; someone else must decide.`,
-      ),
-    );
+    const who = actor.principal === actor.name ? `"${actor.name}"` : `"${actor.name}" acts for "${actor.principal}", who`;
+    return refuse(conflict('proposer_principal', `${who} is behind the proposer "${proposal.proposer}"; two other people must decide.`));
   }
   const previous = proposal.approvals.find((a) => a.principal === actor.principal);
   if (previous) {

@@ -50,7 +50,7 @@ export function parsePolicy(text: string, origin = 'policy'): Policy {
     throw new PolicyError(`${origin}:${at.line}: ${e.message.split('\n')[0]}`);
   }
   const raw = doc.toJS() ?? {};
-  const parsed = policyFileSchema.safeParse(raw);
+  const parsed = policyFileSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     const problems = fieldErrors(parsed.error).map((fe) => {
       const path = fe.field.split('.').filter(Boolean);

@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Proposal } from '../../src/domain/proposal.js';
 import { parsePolicy } from '../../src/policy/policy-config.js';
 import { type RunningServer, serve } from '../../src/server/serve.js';
 import { createIdentityService } from '../../src/service/identity-service.js';
@@ -85,9 +84,9 @@ export function api(baseUrl: string, token?: string) {
     call,
     get: <T = any>(path: string) => call<T>('GET', path),
     post: <T = any>(path: string, body?: unknown) => call<T>('POST', path, body),
-    propose: (proposal: unknown) => call<Proposal>('POST', '/v1/proposals', proposal),
-    approve: (id: string, reason = 'looked at it') => call<Proposal>('POST', `/v1/proposals/${id}/approvals`, { reason }),
-    reject: (id: string, reason = 'not safe') => call<Proposal>('POST', `/v1/proposals/${id}/rejections`, { reason }),
+    propose: (proposal: unknown) => call('POST', '/v1/proposals', proposal),
+    approve: (id: string, reason = 'looked at it') => call('POST', `/v1/proposals/${id}/approvals`, { reason }),
+    reject: (id: string, reason = 'not safe') => call('POST', `/v1/proposals/${id}/rejections`, { reason }),
     claim: (id: string, action_hash: string) => call('POST', `/v1/proposals/${id}/execution`, { action_hash }),
   };
 }

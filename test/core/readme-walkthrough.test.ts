@@ -1,0 +1,94 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { chmodSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../support/harness.js';
+
+const root = join(import.meta.dirname, '../..');
+const bin = join(root, 'bin/countersign.js');
+
+/** The bash block between the walk-through markers of the README, exactly as a user copies it. */
+function walkthroughScript(): string {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const block = /<!-- walkthrough:start -->\s*```bash\n([\s\S]*?)```\s*<!-- walkthrough:end -->/.exec(readme);
+  if (!block) throw new Error('README has no walk-through block');
+  return block[1]!;
+}
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+let dir: string;
+let server: ChildProcess;
+let serverOutput = '';
+let url: string;
+
+beforeAll(async () => {
+  dir = tempDir('countersign-readme-');
+  cpSync(join(root, 'examples'), join(dir, 'examples'), { recursive: true });
+  // `npx countersign` outside the checkout: a shim that runs this checkout's bin, nothing else.
+  writeFileSync(join(dir, 'npx'), `#!/bin/sh\n[ "$1" = countersign ] && shift\nexec "${process.execPath}" "${bin}" "$@"\n`);
+  chmodSync(join(dir, 'npx'), 0o755);
+  const port = await freePort();
+  url = `http://127.0.0.1:${port}`;
+  server = spawn(process.execPath, [bin, 'serve', '--port', String(port)], { cwd: dir });
+  await new Promise<void>((resolve, reject) => {
+    server.stdout!.on('data', (chunk: Buffer) => {
+      serverOutput += chunk.toString();
+      if (serverOutput.includes('listening on')) resolve();
+    });
+    server.once('exit', (code) => reject(new Error(`serve exited ${code}: ${serverOutput}`)));
+  });
+}, 60_000);
+
+afterAll(() => {
+  server?.kill();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the README walk-through', () => {
+  it('prints the admin token once on first start', () => {
+    expect(serverOutput).toMatch(/Created identity "admin".*\ncs_[0-9a-f]{16}_[A-Za-z0-9_-]{43}\n/);
+  });
+
+  it('runs as documented: refusals for the agent and its owner, two approvals, one claim, a verified log', () => {
+    let output = '';
+    try {
+      output = execFileSync('bash', ['-c', walkthroughScript()], {
+        cwd: dir,
+        env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, COUNTERSIGN_URL: url },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (error) {
+      throw new Error(`walk-through failed: ${(error as { stderr: string }).stderr}`);
+    }
+    expect(output).toMatch(/PENDING\s+Drop the legacy users table/);
+    expect(output).toContain('DECLARED MISMATCH');
+    expect(output).toMatch(/APPROVED\s+Drop the legacy users table/);
+    expect(output).toContain('execution  succeeded by agent-7');
+    expect(output).toMatch(/OK: \d+ audit events, hash chain intact/);
+
+    const db = new Database(join(dir, 'countersign.db'), { readonly: true });
+    const events = db.prepare("SELECT type, actor, json_extract(data, '$.code') AS code FROM audit_events WHERE proposal_id IS NOT NULL ORDER BY seq").all();
+    db.close();
+    expect(events).toEqual([
+      { type: 'proposal.created', actor: 'agent-7', code: null },
+      { type: 'attempt.refused', actor: 'agent-7', code: 'not_an_approver' },
+      { type: 'attempt.refused', actor: 'bob', code: 'proposer_principal' },
+      { type: 'approval.recorded', actor: 'alice', code: null },
+      { type: 'approval.recorded', actor: 'carol', code: null },
+      { type: 'proposal.approved', actor: 'quorum', code: null },
+      { type: 'execution.claimed', actor: 'agent-7', code: null },
+      { type: 'attempt.refused', actor: 'agent-7', code: 'already_claimed' },
+      { type: 'execution.recorded', actor: 'agent-7', code: null },
+    ]);
+  }, 120_000);
+});
