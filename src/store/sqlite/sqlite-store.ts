@@ -6,6 +6,7 @@ import type { Identity } from '../../domain/identity.js';
 import type { Proposal } from '../../domain/proposal.js';
 import { type ChainHead, EMPTY_HEAD, sealEvent } from '../../audit/hash-chain.js';
 import type { IdentityRecord, Store } from '../store.js';
+import { createGroupCommitter } from './group-commit.js';
 import { MIGRATIONS } from './sqlite-schema.js';
 
 interface AuditRow extends Omit<AuditEvent, 'data'> {
@@ -77,12 +78,9 @@ export function openSqliteStore(file: string): Store {
 
   const writeProposal = (p: Proposal) => ({ id: p.id, status: p.status, created_at: p.created_at, expires_at: p.expires_at, doc: JSON.stringify(p) });
 
-  const insertProposalTx = db.transaction((proposal: Proposal, events: AuditEventInput[]) => {
-    sql.insertProposal.run(writeProposal(proposal));
-    append(events);
-  });
+  const commit = createGroupCommitter(db);
 
-  const updateProposalTx = db.transaction((id: string, rule: (p: Proposal) => Change | undefined) => {
+  function applyRule(id: string, rule: (p: Proposal) => Change | undefined): Change | undefined {
     const current = toProposal(sql.getProposal.get(id));
     if (!current) return undefined;
     const change = rule(current) ?? { proposal: current, events: [] };
@@ -90,20 +88,18 @@ export function openSqliteStore(file: string): Store {
     if (change.decision) sql.insertDecision.run(change.decision);
     append(change.events);
     return change;
-  });
-
-  const insertIdentityTx = db.transaction((record: IdentityRecord, events: AuditEventInput[]) => {
-    sql.insertIdentity.run({ ...record.identity, roles: JSON.stringify(record.identity.roles), token_id: record.token_id, token_hash: record.token_hash });
-    append(events);
-  });
+  }
 
   return {
     async insertProposal(proposal, events) {
-      insertProposalTx.immediate(proposal, events);
+      await commit(() => {
+        sql.insertProposal.run(writeProposal(proposal));
+        append(events);
+      });
       changes.emit('change', proposal.id);
     },
     async updateProposal(id, rule) {
-      const change = updateProposalTx.immediate(id, rule);
+      const change = await commit(() => applyRule(id, rule));
       if (change && change.events.length > 0) changes.emit('change', id);
       return change;
     },
@@ -127,7 +123,10 @@ export function openSqliteStore(file: string): Store {
       return sql.listDecisions.all();
     },
     async insertIdentity(record, events) {
-      insertIdentityTx.immediate(record, events);
+      await commit(() => {
+        sql.insertIdentity.run({ ...record.identity, roles: JSON.stringify(record.identity.roles), token_id: record.token_id, token_hash: record.token_hash });
+        append(events);
+      });
     },
     async getIdentity(name) {
       const row = sql.getIdentity.get(name);
