@@ -73,7 +73,7 @@ export async function listenForChanges(config: pg.ClientConfig, pool: Pool, chan
   }
 
   await connect();
-  seen = await headSeq();
+  seen = Math.max(seen, await headSeq());
 
   return {
     on(listener) {

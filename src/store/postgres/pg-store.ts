@@ -3,7 +3,7 @@ import type { Identity } from '../../domain/identity.js';
 import type { Proposal } from '../../domain/proposal.js';
 import type { IdentityRecord, Store } from '../store.js';
 import { AUDIT_COLUMNS, appendEvents, toEvent } from './pg-audit.js';
-import { listenForChanges } from './pg-changes.js';
+import { type ChangeFeed, listenForChanges } from './pg-changes.js';
 import { migrate } from './pg-migrate.js';
 import { clientConfig, createPool, inTransaction, type PgConnection } from './pg-pool.js';
 
@@ -23,15 +23,16 @@ const proposalRow = (p: Proposal) => [p.id, p.status, p.created_at, p.expires_at
  */
 export async function openPostgresStore(connection: PgConnection): Promise<Store> {
   const pool = createPool(connection);
+  // Channels are per database; naming the schema keeps stores in one database apart.
+  const channel = `countersign_changes:${connection.schema ?? 'default'}`;
+  let changes: ChangeFeed;
   try {
     await migrate(pool, connection.schema);
+    changes = await listenForChanges(clientConfig(connection), pool, channel);
   } catch (error) {
     await pool.end();
     throw error;
   }
-  // Channels are per database; naming the schema keeps stores in one database apart.
-  const channel = `countersign_changes:${connection.schema ?? 'default'}`;
-  const changes = await listenForChanges(clientConfig(connection), pool, channel);
 
   return {
     async insertProposal(proposal, events) {
