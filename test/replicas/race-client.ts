@@ -1,5 +1,3 @@
-import type { Proposal } from '../../src/domain/proposal.js';
-
 export interface Reply<T = any> {
   status: number;
   body: T;
@@ -58,5 +56,3 @@ export async function inParallel<T>(count: number, width: number, task: (i: numb
   await Promise.all(Array.from({ length: Math.min(width, count) }, worker));
   return results;
 }
-
-export type { Proposal };
