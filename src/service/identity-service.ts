@@ -33,7 +33,13 @@ export function createIdentityService({ store, clock }: IdentityServiceDeps) {
     /** Creates `admin` on an empty database; `undefined` when identities already exist. */
     async bootstrapAdmin(): Promise<{ identity: Identity; token: string } | undefined> {
       if ((await store.countIdentities()) > 0) return undefined;
-      return this.add({ name: 'admin', kind: 'human', roles: ['admin', 'auditor'] }, 'bootstrap');
+      try {
+        return await this.add({ name: 'admin', kind: 'human', roles: ['admin', 'auditor'] }, 'bootstrap');
+      } catch (error) {
+        // Replicas starting together on one empty database race to create admin; one wins.
+        if (await store.getIdentity('admin')) return undefined;
+        throw error;
+      }
     },
 
     /** Resolves a bearer token to its identity, or throws 401. */

@@ -1,0 +1,101 @@
+/**
+ * Ordered migrations; `countersign_migrations` records which have run. Times
+ * are ISO 8601 UTC text, as in SQLite, so both stores order and compare them
+ * the same way; `json` (not `jsonb`) keeps documents byte for byte.
+ */
+export const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE proposals (
+    id text PRIMARY KEY,
+    status text NOT NULL,
+    created_at text NOT NULL,
+    expires_at text NOT NULL,
+    doc json NOT NULL
+  );
+  CREATE INDEX proposals_by_status ON proposals (status, created_at);
+  CREATE INDEX proposals_by_created ON proposals (created_at);
+  CREATE INDEX proposals_pending_by_expiry ON proposals (expires_at) WHERE status = 'pending';
+
+  CREATE TABLE decisions (
+    proposal_id text NOT NULL,
+    identity text NOT NULL,
+    principal text NOT NULL,
+    verdict text NOT NULL,
+    at text NOT NULL,
+    review_ms bigint NOT NULL,
+    PRIMARY KEY (proposal_id, identity)
+  );
+
+  CREATE TABLE views (
+    proposal_id text NOT NULL,
+    identity text NOT NULL,
+    first_at bigint NOT NULL,
+    PRIMARY KEY (proposal_id, identity)
+  );
+
+  CREATE TABLE identities (
+    name text PRIMARY KEY,
+    kind text NOT NULL,
+    owner text REFERENCES identities (name),
+    principal text NOT NULL,
+    roles json NOT NULL,
+    created_at text NOT NULL,
+    token_id text NOT NULL UNIQUE,
+    token_hash bytea NOT NULL
+  );
+
+  CREATE TABLE audit_events (
+    seq bigint PRIMARY KEY,
+    at text NOT NULL,
+    type text NOT NULL,
+    proposal_id text,
+    actor text NOT NULL,
+    reason text,
+    data json NOT NULL,
+    prev_hash text NOT NULL,
+    hash text NOT NULL
+  );
+  CREATE INDEX audit_events_by_proposal ON audit_events (proposal_id, seq);
+
+  -- The chain's head: one row, locked FOR UPDATE by every append, so replicas
+  -- seal events one transaction at a time and seq never forks or skips.
+  CREATE TABLE audit_head (
+    one boolean PRIMARY KEY DEFAULT true CHECK (one),
+    seq bigint NOT NULL,
+    hash text NOT NULL
+  );
+  INSERT INTO audit_head (seq, hash) VALUES (0, repeat('0', 64));
+
+  -- The log is append-only: changing or removing an event is an error, not a silent no-op.
+  CREATE FUNCTION audit_events_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    RAISE EXCEPTION 'audit_events is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+  END $$;
+  CREATE TRIGGER audit_events_no_update BEFORE UPDATE OR DELETE ON audit_events
+    FOR EACH ROW EXECUTE FUNCTION audit_events_refuse();
+  CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_events_refuse();
+
+  -- A least-privilege role for the server: it may append to the log but never
+  -- change or remove it. Roles are cluster-wide, so it may exist already; a
+  -- migrating user without CREATEROLE skips it (see the README).
+  DO $$
+  BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'countersign_app') THEN
+      CREATE ROLE countersign_app NOLOGIN;
+    END IF;
+  EXCEPTION WHEN duplicate_object OR insufficient_privilege THEN
+    RAISE NOTICE 'role countersign_app not created: %', SQLERRM;
+  END $$;
+  DO $$
+  BEGIN
+    IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'countersign_app') THEN
+      EXECUTE format('GRANT USAGE ON SCHEMA %I TO countersign_app', current_schema());
+      GRANT SELECT, INSERT, UPDATE ON proposals TO countersign_app;
+      GRANT SELECT, INSERT ON decisions, views, identities, audit_events TO countersign_app;
+      GRANT SELECT, UPDATE ON audit_head TO countersign_app;
+      GRANT SELECT ON countersign_migrations TO countersign_app;
+    END IF;
+  END $$;
+  `,
+];

@@ -1,0 +1,142 @@
+import type { Change, DecisionRecord } from '../../domain/change.js';
+import type { Identity } from '../../domain/identity.js';
+import type { Proposal } from '../../domain/proposal.js';
+import type { IdentityRecord, Store } from '../store.js';
+import { AUDIT_COLUMNS, appendEvents, toEvent } from './pg-audit.js';
+import { type ChangeFeed, listenForChanges } from './pg-changes.js';
+import { migrate } from './pg-migrate.js';
+import { clientConfig, createPool, inTransaction, type PgConnection } from './pg-pool.js';
+
+interface IdentityRow extends Omit<Identity, 'roles'> {
+  roles: Identity['roles'];
+  token_id: string;
+  token_hash: Buffer;
+}
+const toIdentity = ({ token_id: _t, token_hash: _h, ...identity }: IdentityRow): Identity => identity;
+const docs = (rows: { doc: Proposal }[]): Proposal[] => rows.map((r) => r.doc);
+const proposalRow = (p: Proposal) => [p.id, p.status, p.created_at, p.expires_at, JSON.stringify(p)];
+
+/**
+ * A PostgreSQL store that any number of replicas can share. Updates of one
+ * proposal are serialised by its row lock; the audit chain by its head row
+ * (see pg-audit.ts); changes reach every replica through LISTEN/NOTIFY.
+ */
+export async function openPostgresStore(connection: PgConnection): Promise<Store> {
+  const pool = createPool(connection);
+  // Channels are per database; naming the schema keeps stores in one database apart.
+  const channel = `countersign_changes:${connection.schema ?? 'default'}`;
+  let changes: ChangeFeed;
+  try {
+    await migrate(pool, connection.schema);
+    changes = await listenForChanges(clientConfig(connection), pool, channel);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+
+  return {
+    async insertProposal(proposal, events) {
+      await inTransaction(pool, async (client) => {
+        await client.query('INSERT INTO proposals (id, status, created_at, expires_at, doc) VALUES ($1, $2, $3, $4, $5)', proposalRow(proposal));
+        await appendEvents(client, events, channel, proposal.id);
+      });
+    },
+
+    async updateProposal(id, rule) {
+      return inTransaction(pool, async (client): Promise<Change | undefined> => {
+        // The row lock makes read-rule-write atomic against every replica.
+        const { rows } = await client.query<{ doc: Proposal }>('SELECT doc FROM proposals WHERE id = $1 FOR UPDATE', [id]);
+        const current = rows[0]?.doc;
+        if (!current) return undefined;
+        const change = rule(current) ?? { proposal: current, events: [] };
+        if (change.proposal !== current) {
+          const next = change.proposal;
+          await client.query('UPDATE proposals SET status = $2, doc = $3 WHERE id = $1', [next.id, next.status, JSON.stringify(next)]);
+        }
+        if (change.decision) {
+          const d = change.decision;
+          await client.query(
+            'INSERT INTO decisions (proposal_id, identity, principal, verdict, at, review_ms) VALUES ($1, $2, $3, $4, $5, $6)',
+            [d.proposal_id, d.identity, d.principal, d.verdict, d.at, d.review_ms],
+          );
+        }
+        await appendEvents(client, change.events, channel, id);
+        return change;
+      });
+    },
+
+    async getProposal(id) {
+      return (await pool.query<{ doc: Proposal }>('SELECT doc FROM proposals WHERE id = $1', [id])).rows[0]?.doc;
+    },
+
+    async listProposals({ status, limit }) {
+      const { rows } = status
+        ? await pool.query<{ doc: Proposal }>('SELECT doc FROM proposals WHERE status = $1 ORDER BY created_at DESC, id DESC LIMIT $2', [status, limit])
+        : await pool.query<{ doc: Proposal }>('SELECT doc FROM proposals ORDER BY created_at DESC, id DESC LIMIT $1', [limit]);
+      return docs(rows);
+    },
+
+    async overdueProposalIds(nowIso, limit) {
+      const { rows } = await pool.query<{ id: string }>(
+        "SELECT id FROM proposals WHERE status = 'pending' AND expires_at <= $1 ORDER BY expires_at LIMIT $2",
+        [nowIso, limit],
+      );
+      return rows.map((r) => r.id);
+    },
+
+    async recordView(proposalId, identity, at) {
+      await pool.query('INSERT INTO views (proposal_id, identity, first_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [proposalId, identity, at]);
+    },
+
+    async firstViewedAt(proposalId, identity) {
+      const { rows } = await pool.query<{ first_at: number }>('SELECT first_at FROM views WHERE proposal_id = $1 AND identity = $2', [proposalId, identity]);
+      return rows[0]?.first_at;
+    },
+
+    async listDecisions() {
+      const { rows } = await pool.query<DecisionRecord>('SELECT proposal_id, identity, principal, verdict, at, review_ms FROM decisions ORDER BY at');
+      return rows;
+    },
+
+    async insertIdentity({ identity: i, token_id, token_hash }, events) {
+      await inTransaction(pool, async (client) => {
+        await client.query(
+          'INSERT INTO identities (name, kind, owner, principal, roles, created_at, token_id, token_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+          [i.name, i.kind, i.owner, i.principal, JSON.stringify(i.roles), i.created_at, token_id, token_hash],
+        );
+        await appendEvents(client, events, channel, null);
+      });
+    },
+
+    async getIdentity(name) {
+      const row = (await pool.query<IdentityRow>('SELECT * FROM identities WHERE name = $1', [name])).rows[0];
+      return row && toIdentity(row);
+    },
+
+    async findCredential(tokenId): Promise<IdentityRecord | undefined> {
+      const row = (await pool.query<IdentityRow>('SELECT * FROM identities WHERE token_id = $1', [tokenId])).rows[0];
+      return row && { identity: toIdentity(row), token_id: row.token_id, token_hash: row.token_hash };
+    },
+
+    async countIdentities() {
+      return (await pool.query<{ n: number }>('SELECT count(*) AS n FROM identities')).rows[0]!.n;
+    },
+
+    async auditEventsFor(proposalId) {
+      const { rows } = await pool.query(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE proposal_id = $1 ORDER BY seq`, [proposalId]);
+      return rows.map(toEvent);
+    },
+
+    async auditEventsAfter(seq, limit) {
+      const { rows } = await pool.query(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2`, [seq, limit]);
+      return rows.map(toEvent);
+    },
+
+    onProposalChange: changes.on,
+
+    async close() {
+      await changes.close();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import pg from 'pg';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decide } from '../../src/domain/decide.js';
+import { verifyLog } from '../../src/service/audit-service.js';
+import { openPostgresStore } from '../../src/store/postgres/pg-store.js';
+import type { Store } from '../../src/store/store.js';
+import { freshSchema, sqlIn, TEST_PG_URL, uniqueName } from '../support/postgres.js';
+import { newProposal, person, T0 } from './store-fixtures.js';
+
+const approve = (name: string) => (p: Parameters<typeof decide>[0]) =>
+  decide(p, { verdict: 'approve', actor: person(name), reason: 'ok', now: T0 + 1000 });
+
+/** What only the PostgreSQL store promises: many replicas on one database. */
+describe.skipIf(!TEST_PG_URL)('PostgreSQL store across replicas', () => {
+  const url = TEST_PG_URL!;
+  let schema: string;
+  let drop: () => Promise<unknown>;
+  let sql: ReturnType<typeof sqlIn>;
+  const opened: Store[] = [];
+  const open = async () => {
+    const store = await openPostgresStore({ url, schema });
+    opened.push(store);
+    return store;
+  };
+
+  beforeEach(async () => {
+    ({ schema, drop } = await freshSchema(url));
+    sql = sqlIn(url, schema);
+  });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((s) => s.close()));
+    await drop();
+  });
+
+  it('runs the migrations once when four replicas start together', async () => {
+    await Promise.all([open(), open(), open(), open()]);
+    const rows = await sql('SELECT version FROM countersign_migrations');
+    expect(rows).toEqual([{ version: 1 }]);
+  });
+
+  it('refuses UPDATE, DELETE and TRUNCATE of the audit log with an error', async () => {
+    const store = await open();
+    const { proposal, events } = newProposal();
+    await store.insertProposal(proposal, events);
+    await expect(sql("UPDATE audit_events SET reason = 'edited'")).rejects.toThrow(/append-only: UPDATE refused/);
+    await expect(sql('DELETE FROM audit_events')).rejects.toThrow(/append-only: DELETE refused/);
+    await expect(sql('TRUNCATE audit_events')).rejects.toThrow(/append-only: TRUNCATE refused/);
+    expect(await sql('SELECT count(*)::int AS n FROM audit_events')).toEqual([{ n: 1 }]);
+  });
+
+  it('serves from a login in the least-privilege role, which can append to the log but never change it', async () => {
+    await open();
+    const login = uniqueName('cs_login');
+    await sql(`CREATE ROLE ${login} LOGIN IN ROLE countersign_app`);
+    try {
+      const asServer = new URL(url);
+      asServer.username = login;
+      const store = await openPostgresStore({ url: asServer.toString(), schema });
+      opened.push(store);
+      const { proposal, events } = newProposal();
+      await store.insertProposal(proposal, events);
+      await store.updateProposal(proposal.id, approve('alice'));
+      expect(await verifyLog(store)).toEqual({ ok: true, events: 2 });
+      const client = new pg.Client({ connectionString: asServer.toString(), options: `-c search_path=${schema}` });
+      await client.connect();
+      try {
+        await expect(client.query("UPDATE audit_events SET reason = 'edited'")).rejects.toThrow(/permission denied for table audit_events/);
+        await expect(client.query('DELETE FROM audit_events')).rejects.toThrow(/permission denied for table audit_events/);
+        await expect(client.query('TRUNCATE audit_events')).rejects.toThrow(/permission denied for table audit_events/);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await Promise.all(opened.splice(0).map((s) => s.close()));
+      await sql(`DROP ROLE ${login}`);
+    }
+  });
+
+  it('wakes a listener on another replica within milliseconds of the commit', async () => {
+    const [a, b] = [await open(), await open()];
+    const { proposal, events } = newProposal();
+    const heard = new Promise<number>((resolve) => b.onProposalChange((id) => id === proposal.id && resolve(performance.now())));
+    const start = performance.now();
+    await a.insertProposal(proposal, events);
+    const committed = performance.now();
+    const wokenAt = await heard;
+    expect(wokenAt - start).toBeLessThan(1000);
+    expect(wokenAt - committed).toBeLessThan(250);
+  });
+
+  it('replays changes it missed while its listening connection was down', async () => {
+    const [a, b] = [await open(), await open()];
+    const heard: string[] = [];
+    b.onProposalChange((id) => heard.push(id));
+    const killed = await sql("SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE query LIKE 'LISTEN %' AND query LIKE $1", [`%${schema}%`]);
+    expect(killed).toEqual([{ ok: true }, { ok: true }]);
+    // Let both listeners see their connection end before the change commits.
+    await new Promise((r) => setTimeout(r, 100));
+    const { proposal, events } = newProposal();
+    await a.insertProposal(proposal, events);
+    await expect.poll(() => heard, { timeout: 5000, interval: 50 }).toContain(proposal.id);
+  });
+});

@@ -1,0 +1,175 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ChainVerifier } from '../../src/audit/hash-chain.js';
+import type { Change } from '../../src/domain/change.js';
+import { decide, expire } from '../../src/domain/decide.js';
+import { claim } from '../../src/domain/execution.js';
+import type { Proposal } from '../../src/domain/proposal.js';
+import { allEvents, verifyLog } from '../../src/service/audit-service.js';
+import type { Store } from '../../src/store/store.js';
+import { newProposal, person, T0 } from './store-fixtures.js';
+import { STORE_KINDS, type StoreUnderTest } from './store-kinds.js';
+
+const approve = (name: string, now = T0 + 1000) => (p: Proposal) => decide(p, { verdict: 'approve', actor: person(name), reason: 'ok', now });
+
+async function events(store: Store) {
+  const all = [];
+  for await (const e of allEvents(store)) all.push(e);
+  return all;
+}
+
+for (const kind of STORE_KINDS) {
+  describe.skipIf(!kind.available)(`${kind.name} store conformance`, () => {
+    let target: StoreUnderTest;
+    let store: Store;
+    beforeEach(async () => {
+      target = await kind.create();
+      store = await target.open();
+    });
+    afterEach(() => target.cleanup());
+
+    it('returns a stored proposal exactly as given, and nothing for an unknown id', async () => {
+      const { proposal, events: created } = newProposal();
+      await store.insertProposal(proposal, created);
+      expect(await store.getProposal(proposal.id)).toEqual(proposal);
+      expect(await store.getProposal('no-such-id')).toBeUndefined();
+    });
+
+    it('lists newest first, filtered by status and limited', async () => {
+      const a = newProposal({ now: T0 });
+      const b = newProposal({ now: T0 + 1 });
+      const c = newProposal({ now: T0 + 2, required: 0 });
+      for (const p of [a, b, c]) await store.insertProposal(p.proposal, p.events);
+      expect((await store.listProposals({ limit: 10 })).map((p) => p.id)).toEqual([c, b, a].map((p) => p.proposal.id));
+      expect((await store.listProposals({ status: 'pending', limit: 10 })).map((p) => p.id)).toEqual([b, a].map((p) => p.proposal.id));
+      expect(await store.listProposals({ limit: 1 })).toHaveLength(1);
+    });
+
+    it('names only pending proposals that are overdue', async () => {
+      const due = newProposal({ timeoutMs: 1000 });
+      const later = newProposal({ timeoutMs: 60_000 });
+      const decided = newProposal({ timeoutMs: 1000, required: 0 });
+      for (const p of [due, later, decided]) await store.insertProposal(p.proposal, p.events);
+      expect(await store.overdueProposalIds(new Date(T0 + 5000).toISOString(), 10)).toEqual([due.proposal.id]);
+    });
+
+    it('seals every event into one gap-free chain that verifies', async () => {
+      const { proposal, events: created } = newProposal();
+      await store.insertProposal(proposal, created);
+      await store.updateProposal(proposal.id, approve('alice'));
+      await store.updateProposal(proposal.id, approve('bob'));
+      const log = await events(store);
+      expect(log.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+      expect(log.map((e) => e.type)).toEqual(['proposal.created', 'approval.recorded', 'approval.recorded', 'proposal.approved']);
+      expect(await verifyLog(store)).toEqual({ ok: true, events: 4 });
+      expect(await store.auditEventsFor(proposal.id)).toEqual(log);
+      expect(await store.auditEventsAfter(2, 1)).toEqual([log[2]]);
+    });
+
+    it('commits a rule’s proposal, decision and events together', async () => {
+      const { proposal, events: created } = newProposal();
+      await store.insertProposal(proposal, created);
+      const change = await store.updateProposal(proposal.id, approve('alice'));
+      expect(change?.proposal.approvals.map((a) => a.identity)).toEqual(['alice']);
+      expect(await store.getProposal(proposal.id)).toEqual(change?.proposal);
+      expect(await store.listDecisions()).toEqual([change?.decision]);
+    });
+
+    it('commits nothing when the rule returns undefined, and nothing for an unknown proposal', async () => {
+      const { proposal, events: created } = newProposal();
+      await store.insertProposal(proposal, created);
+      const change = await store.updateProposal(proposal.id, () => undefined);
+      expect(change).toEqual({ proposal, events: [] });
+      expect(await store.updateProposal('no-such-id', approve('alice'))).toBeUndefined();
+      expect(await events(store)).toHaveLength(1);
+    });
+
+    it('rolls the proposal back when its decision cannot be stored', async () => {
+      const { proposal, events: created } = newProposal({ required: 3 });
+      await store.insertProposal(proposal, created);
+      const first = (await store.updateProposal(proposal.id, approve('alice')))!;
+      // Same decision key again: the decisions table refuses it, so nothing of this change may stick.
+      const replay = (p: Proposal): Change => ({ ...approve('bob')(p), decision: first.decision! });
+      await expect(store.updateProposal(proposal.id, replay)).rejects.toThrow();
+      expect(await store.getProposal(proposal.id)).toEqual(first.proposal);
+      expect(await events(store)).toHaveLength(2);
+    });
+
+    it('remembers only the first view of a proposal by an identity', async () => {
+      const { proposal, events: created } = newProposal();
+      await store.insertProposal(proposal, created);
+      await store.recordView(proposal.id, 'alice', T0 + 10);
+      await store.recordView(proposal.id, 'alice', T0 + 20);
+      expect(await store.firstViewedAt(proposal.id, 'alice')).toBe(T0 + 10);
+      expect(await store.firstViewedAt(proposal.id, 'bob')).toBeUndefined();
+    });
+
+    it('stores identities with their credential and audits their creation', async () => {
+      const alice = person('alice');
+      const record = { identity: alice, token_id: 'abcdef0123456789', token_hash: Buffer.alloc(32, 7) };
+      await store.insertIdentity(record, [{ at: alice.created_at, type: 'identity.created', proposal_id: null, actor: 'test', reason: null, data: { name: 'alice' } }]);
+      expect(await store.getIdentity('alice')).toEqual(alice);
+      expect(await store.getIdentity('nobody')).toBeUndefined();
+      expect(await store.findCredential('abcdef0123456789')).toEqual(record);
+      expect(await store.findCredential('0000000000000000')).toBeUndefined();
+      expect(await store.countIdentities()).toBe(1);
+      await expect(store.insertIdentity(record, [])).rejects.toThrow();
+      expect((await events(store)).map((e) => e.type)).toEqual(['identity.created']);
+    });
+
+    it('reports every committed change to its listeners', async () => {
+      const { proposal, events: created } = newProposal();
+      const heard: string[] = [];
+      const unsubscribe = store.onProposalChange((id) => heard.push(id));
+      await store.insertProposal(proposal, created);
+      await store.updateProposal(proposal.id, approve('alice'));
+      await expect.poll(() => heard, { timeout: 2000 }).toEqual([proposal.id, proposal.id]);
+      unsubscribe();
+    });
+
+    it('serialises concurrent updates of one proposal from two handles: no update is lost', async () => {
+      const replica = await target.open();
+      const { proposal, events: created } = newProposal({ required: 100 });
+      await store.insertProposal(proposal, created);
+      const names = Array.from({ length: 20 }, (_, i) => `approver-${i}`);
+      await Promise.all(names.map((name, i) => (i % 2 ? replica : store).updateProposal(proposal.id, approve(name))));
+      const final = (await store.getProposal(proposal.id))!;
+      expect(final.approvals.map((a) => a.identity).sort()).toEqual([...names].sort());
+      expect(await verifyLog(store)).toEqual({ ok: true, events: 21 });
+    });
+
+    it('grants one of eight racing claims across two handles, and refuses the rest', async () => {
+      const replica = await target.open();
+      const { proposal, events: created } = newProposal({ required: 0 });
+      await store.insertProposal(proposal, created);
+      const executor = (i: number) => person(`executor-${i}`, ['executor']);
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => (i % 2 ? replica : store).updateProposal(proposal.id, (p) => claim(p, executor(i), p.action_hash, T0 + 1))),
+      );
+      expect(results.filter((r) => !r?.refusal)).toHaveLength(1);
+      expect(results.filter((r) => r?.refusal?.code === 'already_claimed')).toHaveLength(7);
+      const types = (await events(store)).map((e) => e.type);
+      expect(types.filter((t) => t === 'execution.claimed')).toHaveLength(1);
+      expect(await verifyLog(store)).toMatchObject({ ok: true });
+    });
+
+    it('expires an overdue proposal exactly once when two handles sweep at once', async () => {
+      const replica = await target.open();
+      const due = Array.from({ length: 10 }, () => newProposal({ timeoutMs: 1000 }));
+      for (const p of due) await store.insertProposal(p.proposal, p.events);
+      const sweep = async (s: Store) => {
+        const expired: string[] = [];
+        for (const id of await s.overdueProposalIds(new Date(T0 + 5000).toISOString(), 100)) {
+          const change = await s.updateProposal(id, (p) => expire(p, T0 + 5000));
+          if (change && change.events.length > 0) expired.push(id);
+        }
+        return expired;
+      };
+      const [a, b] = await Promise.all([sweep(store), sweep(replica)]);
+      expect([...a, ...b].sort()).toEqual(due.map((p) => p.proposal.id).sort());
+      const log = await events(store);
+      expect(log.filter((e) => e.type === 'proposal.expired')).toHaveLength(10);
+      const verifier = new ChainVerifier();
+      expect(log.every((e) => verifier.push(e))).toBe(true);
+    });
+  });
+}

@@ -1,0 +1,63 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { openPostgresStore } from '../../src/store/postgres/pg-store.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../../src/store/store.js';
+import { tempDir } from '../support/harness.js';
+import { freshSchema, TEST_PG_URL } from '../support/postgres.js';
+
+/** One store under test: `open` gives another handle on the same data (a second replica). */
+export interface StoreUnderTest {
+  open(): Promise<Store>;
+  cleanup(): Promise<void>;
+}
+
+export interface StoreKind {
+  name: string;
+  available: boolean;
+  create(): Promise<StoreUnderTest>;
+}
+
+/** Every store the conformance suite runs on (Kysely's DIALECTS loop). */
+export const STORE_KINDS: StoreKind[] = [
+  {
+    name: 'SQLite',
+    available: true,
+    async create() {
+      const dir = tempDir();
+      const file = join(dir, 'countersign.db');
+      const handles: Store[] = [];
+      return {
+        async open() {
+          const store = openSqliteStore(file);
+          handles.push(store);
+          return store;
+        },
+        async cleanup() {
+          for (const h of handles) await h.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+  {
+    name: 'PostgreSQL',
+    available: TEST_PG_URL !== undefined,
+    async create() {
+      const url = TEST_PG_URL!;
+      const { schema, drop } = await freshSchema(url);
+      const handles: Store[] = [];
+      return {
+        async open() {
+          const store = await openPostgresStore({ url, schema });
+          handles.push(store);
+          return store;
+        },
+        async cleanup() {
+          for (const h of handles) await h.close();
+          await drop();
+        },
+      };
+    },
+  },
+];
