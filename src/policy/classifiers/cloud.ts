@@ -1,7 +1,9 @@
 import { blastRadius, cost, type Finding, irreversible } from './finding.js';
 
 const GLOBAL_VALUED = new Set(['--region', '--profile', '--output', '--endpoint-url', '--query', '--project', '--zone', '--subscription', '--configuration', '--account', '--format', '--cli-input-json']);
-const DESTRUCTIVE = /^(terminate|delete|remove|purge|destroy|deregister|drop|rb|rm|revoke|disable|reset|wipe|abandon)(-|$)/;
+// A verb segment anywhere in the operation name: delete-table, batch-delete-image, schedule-key-deletion.
+const DESTRUCTIVE = /(^|-)(terminate|delete|deletion|remove|purge|destroy|deregister|drop|rb|rm|revoke|disable|reset|wipe|abandon)(-|$)/;
+const READ_VERB = /^(describe|list|get|show|view)(-|$)/;
 const IAM_READ = /^(get|list|describe|simulate|generate|show|view|test-iam|search)(-|$)/;
 
 /** Rough on-demand USD per hour, to turn a launch into a monthly estimate. */
@@ -61,7 +63,7 @@ export function classifyCloudWords(words: string[], costThreshold = 1000): Findi
     if (out.length && (recursive || words.includes('-m'))) out.push(blastRadius(`gsutil ${verbs[0]} -r deletes every object under the prefix`));
     return out;
   }
-  const destructive = verbs.slice(1).find((v) => DESTRUCTIVE.test(v));
+  const destructive = verbs.slice(1).find((v) => DESTRUCTIVE.test(v) && !READ_VERB.test(v));
   if (destructive) out.push(irreversible(`${shown} ${destructive.startsWith('revoke') || destructive.startsWith('disable') ? 'takes access or a service away' : 'deletes cloud resources'}`));
   if (destructive && ((bin === 'az' && verbs[0] === 'group') || (bin === 'gcloud' && verbs[0] === 'projects') || words.includes('--all'))) {
     out.push(blastRadius(`${shown} removes everything inside it`));

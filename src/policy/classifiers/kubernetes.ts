@@ -32,7 +32,7 @@ function kubectl(words: string[]): Finding[] {
   if (sub === 'replace' && hasFlag(words, '', '--force')) out.push(irreversible('kubectl replace --force deletes and recreates the resource'));
   if (sub === 'scale' && replicas !== undefined && /^(--replicas=)?0+$/.test(replicas)) out.push(irreversible('kubectl scale --replicas=0 stops every pod'));
   if (sub === 'apply' && words.some((w) => w === '--prune' || w.startsWith('--prune='))) out.push(irreversible('kubectl apply --prune deletes resources missing from the manifests'));
-  if (sub === 'delete' && /^(ns|namespaces?|nodes?|no|pv|persistentvolumes?|crds?|customresourcedefinitions?)$/.test(resource ?? '')) {
+  if (sub === 'delete' && /^(ns|namespaces?|projects?|nodes?|no|pv|persistentvolumes?|crds?|customresourcedefinitions?)$/.test(resource ?? '')) {
     out.push(blastRadius(`deleting ${resource} removes everything inside it`));
   }
   if (out.length && words.some((w) => WIDE.includes(w) || WIDE.some((f) => w.startsWith(`${f}=`)))) out.push(blastRadius('targets every matching resource, not one'));

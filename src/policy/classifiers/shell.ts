@@ -32,6 +32,8 @@ function command(node: ShellNode, options: ClassifyOptions, depth: number): Find
   if (!head) return [];
   if (head.dynamic) return unanalysable(`the command name ${head.text} is only known at run time`);
   const bin = head.text.split('/').pop()!;
+  // Look-alike letters (Cyrillic "м", zero-width joiners) make a name the classifiers would not recognise.
+  if (/[^\x21-\x7e]/.test(bin)) return unanalysable(`the command name ${JSON.stringify(bin)} has characters outside plain ASCII`);
   const findings = classifyBinary(bin, words, options, (script, where) => nested(script, where, options, depth));
   return located(`\`${snippet(node.text)}\``, findings);
 }

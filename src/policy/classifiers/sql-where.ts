@@ -56,6 +56,15 @@ export function alwaysTrue(node: Node | undefined): boolean {
     const [l, r] = [constant(lexpr), constant(rexpr)];
     if (l !== undefined && r !== undefined && l !== null && r !== null && COMPARE[op]) return COMPARE[op](l, r);
   }
+  if (node.A_Expr?.kind === 'AEXPR_IN') {
+    const l = constant(node.A_Expr.lexpr);
+    const list: Node[] = node.A_Expr.rexpr?.List?.items ?? [];
+    if (l !== undefined && l !== null && list.some((item) => constant(item) === l)) return node.A_Expr.name?.at(-1)?.String?.sval === '=';
+  }
+  // x LIKE '%' keeps every non-null row
+  if (['AEXPR_LIKE', 'AEXPR_ILIKE'].includes(node.A_Expr?.kind) && ['~~', '~~*'].includes(node.A_Expr.name?.at(-1)?.String?.sval)) {
+    if (/^%+$/.test(String(constant(node.A_Expr.rexpr) ?? ''))) return true;
+  }
   if (node.NullTest?.nulltesttype === 'IS_NULL' && constant(node.NullTest.arg) === null) return true;
   if (node.BooleanTest?.booltesttype === 'IS_TRUE') return alwaysTrue(node.BooleanTest.arg);
   return false;
