@@ -45,11 +45,23 @@ function nested(script: Word, where: string, options: ClassifyOptions, depth: nu
   return located(`inside ${where}`, classifyScript(script.text, options, depth + 1));
 }
 
-/** Visits every node: commands inside pipelines, lists, subshells, loops, functions and $(…) all count. */
-function visit(node: ShellNode, options: ClassifyOptions, depth: number, out: Finding[]): void {
-  if (node.type === 'command') out.push(...command(node, options, depth));
-  else if (node.type === 'file_redirect') out.push(...redirect(node));
-  for (const child of node.namedChildren) if (child) visit(child, options, depth, out);
+/**
+ * Visits every node: commands inside pipelines, lists, subshells, loops, functions and $(…) all
+ * count. A cursor walk, because materialising every node from the wasm tree costs more than the parse.
+ */
+function visit(root: ShellNode, options: ClassifyOptions, depth: number, out: Finding[]): void {
+  const cursor = root.walk();
+  try {
+    for (;;) {
+      const type = cursor.nodeType;
+      if (type === 'command') out.push(...command(cursor.currentNode, options, depth));
+      else if (type === 'file_redirect') out.push(...redirect(cursor.currentNode));
+      if (cursor.gotoFirstChild()) continue;
+      while (!cursor.gotoNextSibling()) if (!cursor.gotoParent()) return;
+    }
+  } finally {
+    cursor.delete();
+  }
 }
 
 function classifyScript(script: string, options: ClassifyOptions, depth: number): Finding[] {
