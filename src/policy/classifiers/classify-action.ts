@@ -33,6 +33,15 @@ function mcpTool(action: Action): Finding[] {
 
 /** Reads the action itself and names the risks it carries; the action type is a claim too. */
 export function classifyAction(action: Action, options: ClassifyOptions = DEFAULT_CLASSIFY_OPTIONS): Finding[] {
+  try {
+    return readAction(action, options);
+  } catch (error) {
+    // a classifier fault must never let an action through, nor turn into a 500
+    return unanalysable(`the classifier failed (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+function readAction(action: Action, options: ClassifyOptions): Finding[] {
   const command = action.command;
   const findings: Finding[] = [];
   switch (action.type) {

@@ -10,6 +10,7 @@ export function hasFlag(words: string[], short: string, ...long: string[]): bool
 
 const SYSTEM_ROOT = /^(\/|\/\*|~|~\/|\$HOME\/?|\/(etc|usr|var|home|bin|sbin|lib|lib64|boot|opt|root|srv|dev|proc|sys)\/?)$/;
 const SCRATCH = /^\/tmp\/[^*]+$/;
+const SYSTEM_FILE = /^\/(etc|usr|bin|sbin|lib|lib64|boot)\//;
 
 const operands = (argv: Word[]) => argv.slice(1).filter((w) => w.dynamic || !w.text.startsWith('-'));
 
@@ -75,6 +76,22 @@ export function classifyFileCommand(bin: string, argv: Word[]): Finding[] | unde
       const files = operands(argv).filter((p) => p.dynamic || p.text.startsWith('/'));
       return !hasFlag(words, 'a', '--append') && files.some((f) => !SCRATCH.test(f.text)) ? [irreversible(`tee overwrites ${files.map((f) => f.text).join(' ')}`)] : [];
     }
+    case 'cp':
+    case 'mv':
+    case 'install': {
+      const dest = operands(argv).at(-1);
+      return operands(argv).length > 1 && dest && (dest.dynamic || SYSTEM_FILE.test(dest.text)) ? [irreversible(`${bin} overwrites ${dest.text}`)] : [];
+    }
+    case 'rsync':
+      return words.some((w) => w.startsWith('--delete') || w === '--remove-source-files')
+        ? [irreversible('rsync --delete removes files missing from the source'), blastRadius('rsync --delete reaches the whole destination tree')]
+        : [];
+    case 'dropdb':
+      return [irreversible(`dropdb ${operands(argv).at(-1)?.text ?? ''} destroys a database`), blastRadius('dropdb removes every table in the database')];
+    case 'dropuser':
+      return [irreversible('dropuser removes a database role')];
+    case 'mysqladmin':
+      return words.includes('drop') ? [irreversible('mysqladmin drop destroys a database'), blastRadius('mysqladmin drop removes every table in it')] : [];
     case 'crontab':
       return hasFlag(words, 'r') ? [irreversible('crontab -r deletes every cron job of the user')] : [];
     case 'userdel':

@@ -1,9 +1,11 @@
 import type { ClassifyOptions } from './classify-options.js';
 import { blastRadius, type Finding, irreversible, unanalysable } from './finding.js';
 import { classifyCloudWords } from './cloud.js';
+import { classifyContainerWords } from './containers.js';
 import { classifyGitWords } from './git.js';
 import { classifyKubernetesWords } from './kubernetes.js';
 import { classifyFileCommand, hasFlag } from './shell-commands.js';
+import { unwrap } from './shell-prefixes.js';
 import type { Word } from './shell-words.js';
 import { classifySql } from './sql.js';
 import { classifyTerraformWords } from './terraform.js';
@@ -11,12 +13,12 @@ import { classifyTerraformWords } from './terraform.js';
 type Recurse = (script: Word, where: string) => Finding[];
 
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish', 'csh', 'tcsh', 'rbash']);
-const INTERPRETERS = new Set(['python', 'python2', 'python3', 'perl', 'ruby', 'node', 'nodejs', 'deno', 'bun', 'php', 'lua', 'Rscript', 'osascript', 'pwsh', 'powershell']);
+const INTERPRETERS = new Set(['python', 'python2', 'python3', 'perl', 'ruby', 'node', 'nodejs', 'deno', 'bun', 'php', 'lua', 'Rscript', 'osascript', 'pwsh', 'powershell', 'mongo', 'mongosh']);
 const HARMLESS = new Set([
   'ls', 'cat', 'echo', 'printf', 'grep', 'egrep', 'fgrep', 'rg', 'head', 'tail', 'less', 'more', 'wc', 'sort', 'uniq', 'cut', 'tr', 'diff',
   'cmp', 'file', 'stat', 'du', 'df', 'pwd', 'cd', 'pushd', 'popd', 'true', 'false', 'test', '[', '[[', 'sleep', 'date', 'whoami', 'id',
   'hostname', 'uname', 'which', 'type', 'ps', 'top', 'free', 'uptime', 'export', 'set', 'unset', 'read', 'mkdir', 'touch', 'cp', 'mv',
-  'ln', 'tar', 'gzip', 'gunzip', 'zip', 'unzip', 'jq', 'yq', 'wget', 'tee', 'sed', 'base64', 'md5sum', 'sha256sum', 'xxd', 'basename',
+  'ln', 'tar', 'gzip', 'gunzip', 'zip', 'unzip', 'jq', 'yq', 'wget', 'tee', 'base64', 'md5sum', 'sha256sum', 'xxd', 'basename',
   'dirname', 'realpath', 'readlink', 'seq', 'yes', 'wait', 'local', 'return', 'exit', 'shift', 'trap', 'declare', 'printenv', 'make',
   'journalctl', 'ping', 'dig', 'nslookup',
 ]);
@@ -60,8 +62,17 @@ function find(argv: Word[], options: ClassifyOptions, recurse: Recurse): Finding
   if (exec < 0) return [];
   const end = words.findIndex((w, i) => i > exec && (w === ';' || w === '+'));
   const inner = argv.slice(exec + 1, end < 0 ? undefined : end);
-  const found = inner[0] ? classifyBinary(inner[0].text.split('/').pop()!, inner, options, recurse) : [];
+  const found = classifyInner(inner, options, recurse);
   return found.length ? [...found, blastRadius('find -exec runs it on every match')] : [];
+}
+
+/** A command carried by another (`find -exec`, `docker exec`, `kubectl exec --`), wrappers peeled again. */
+function classifyInner(argv: Word[], options: ClassifyOptions, recurse: Recurse): Finding[] {
+  const { words } = unwrap(argv);
+  const head = words[0];
+  if (!head) return [];
+  if (head.dynamic) return unanalysable(`the command name ${head.text} is only known at run time`);
+  return classifyBinary(head.text.split('/').pop()!, words, options, recurse);
 }
 
 /** Names the risk of one simple command (wrappers already peeled off) by its binary. */
@@ -86,6 +97,13 @@ export function classifyBinary(bin: string, argv: Word[], options: ClassifyOptio
     }
     case 'watch':
       return recurse(join(argv.slice(1).filter((w, i, a) => !w.text.startsWith('-') && !['-n', '--interval'].includes(a[i - 1]?.text ?? ''))), 'watch');
+    case 'command':
+      return []; // `command -v NAME` looks a name up; `command NAME …` was peeled off as a wrapper
+    case 'sed':
+      // in place, with no backup suffix, on a file outside the scratch area
+      return words.some((w) => w === '-i' || w === '--in-place' || /^-[a-zA-Z]*i$/.test(w)) && argv.slice(2).some((w) => w.dynamic || (w.text.startsWith('/') && !w.text.startsWith('/tmp/')))
+        ? [irreversible('sed -i rewrites a file in place with no backup')]
+        : [];
     case 'ssh':
       return ssh(argv, recurse);
     case 'alias':
@@ -109,9 +127,15 @@ export function classifyBinary(bin: string, argv: Word[], options: ClassifyOptio
       return words.some((w) => /^flush(all|db)$/i.test(w)) ? [irreversible('redis FLUSHALL/FLUSHDB deletes every key'), blastRadius('redis FLUSH empties the whole database')] : [];
     case 'git':
       return classifyGitWords(words);
+    case 'docker':
+    case 'podman':
+    case 'nerdctl':
+      return classifyContainerWords(argv, (inner) => classifyInner(inner, options, recurse));
     case 'kubectl':
     case 'helm':
     case 'oc':
+      // `kubectl exec pod -- cmd…`: what runs in the pod is classified too
+      if (words.includes('--') && words.slice(1).find((w) => !w.startsWith('-')) === 'exec') return classifyInner(argv.slice(words.indexOf('--') + 1), options, recurse);
       return classifyKubernetesWords(bin === 'oc' ? ['kubectl', ...words.slice(1)] : words, options.critical);
     case 'terraform':
     case 'tofu':

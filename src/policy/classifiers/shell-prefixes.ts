@@ -43,6 +43,7 @@ export function unwrap(words: Word[]): Unwrapped {
     const name = head && !head.dynamic ? basename(head.text) : '';
     const spec = WRAPPERS[name];
     if (!spec) return { words: rest, via };
+    if (name === 'command' && /^-[vV]$/.test(rest[1]?.text ?? '')) return { words: rest, via }; // a lookup, not a run
     via.push(name);
     let i = 1;
     let positional = spec.positional ?? 0;
