@@ -19,7 +19,7 @@ const HARMLESS = new Set([
   'cmp', 'file', 'stat', 'du', 'df', 'pwd', 'cd', 'pushd', 'popd', 'true', 'false', 'test', '[', '[[', 'sleep', 'date', 'whoami', 'id',
   'hostname', 'uname', 'which', 'type', 'ps', 'top', 'free', 'uptime', 'export', 'set', 'unset', 'read', 'mkdir', 'touch', 'cp', 'mv',
   'ln', 'tar', 'gzip', 'gunzip', 'zip', 'unzip', 'jq', 'yq', 'wget', 'tee', 'base64', 'md5sum', 'sha256sum', 'xxd', 'basename',
-  'dirname', 'realpath', 'readlink', 'seq', 'yes', 'wait', 'local', 'return', 'exit', 'shift', 'trap', 'declare', 'printenv', 'make',
+  'dirname', 'realpath', 'readlink', 'seq', 'yes', 'wait', 'local', 'return', 'exit', 'shift', 'declare', 'printenv', 'make',
   'journalctl', 'ping', 'dig', 'nslookup',
 ]);
 const SSH_VALUED = new Set(['-i', '-p', '-l', '-o', '-F', '-J', '-L', '-R', '-D', '-W', '-b', '-c', '-E', '-e', '-m', '-O', '-Q', '-S', '-w']);
@@ -62,21 +62,28 @@ function find(argv: Word[], options: ClassifyOptions, recurse: Recurse): Finding
   if (exec < 0) return [];
   const end = words.findIndex((w, i) => i > exec && (w === ';' || w === '+'));
   const inner = argv.slice(exec + 1, end < 0 ? undefined : end);
-  const found = classifyInner(inner, options, recurse);
+  const found = classifyArgv(inner, options, recurse);
   return found.length ? [...found, blastRadius('find -exec runs it on every match')] : [];
 }
 
-/** A command carried by another (`find -exec`, `docker exec`, `kubectl exec --`), wrappers peeled again. */
-function classifyInner(argv: Word[], options: ClassifyOptions, recurse: Recurse): Finding[] {
-  const { words } = unwrap(argv);
+/**
+ * One simple command as words: wrappers (`sudo`, `env X=1`, `xargs`) peeled off, a command line
+ * carried as a string parsed again, then classified by its binary. Also used for commands carried by
+ * another (`find -exec`, `docker exec`, `kubectl exec --`).
+ */
+export function classifyArgv(argv: Word[], options: ClassifyOptions, recurse: Recurse): Finding[] {
+  const { words, script } = unwrap(argv);
+  if (script) return recurse(script.text, script.where);
   const head = words[0];
   if (!head) return [];
   if (head.dynamic) return unanalysable(`the command name ${head.text} is only known at run time`);
+  // Look-alike letters (Cyrillic "м", zero-width joiners) or a whole quoted line make a name no classifier would recognise.
+  if (/[^\x21-\x7e]/.test(head.text)) return unanalysable(`${JSON.stringify(head.text)} is not a plain command name (spaces or characters outside ASCII)`);
   return classifyBinary(head.text.split('/').pop()!, words, options, recurse);
 }
 
 /** Names the risk of one simple command (wrappers already peeled off) by its binary. */
-export function classifyBinary(bin: string, argv: Word[], options: ClassifyOptions, recurse: Recurse): Finding[] {
+function classifyBinary(bin: string, argv: Word[], options: ClassifyOptions, recurse: Recurse): Finding[] {
   const words = texts(argv);
   if (SHELLS.has(bin)) return shell(bin, argv, recurse);
   if (INTERPRETERS.has(bin)) {
@@ -90,6 +97,10 @@ export function classifyBinary(bin: string, argv: Word[], options: ClassifyOptio
     case 'source':
     case '.':
       return unanalysable(`${bin} runs the script ${words[1] ?? ''}, which the classifier cannot see`);
+    case 'trap':
+      // the handler runs later, on the signal: read it now
+      return argv[1] && argv[1].text !== '-' && !argv[1].text.startsWith('-') ? recurse(argv[1], 'trap') : [];
+    case 'script':
     case 'su':
     case 'runuser': {
       const c = words.findIndex((w) => w === '-c' || w === '--command');
@@ -130,12 +141,12 @@ export function classifyBinary(bin: string, argv: Word[], options: ClassifyOptio
     case 'docker':
     case 'podman':
     case 'nerdctl':
-      return classifyContainerWords(argv, (inner) => classifyInner(inner, options, recurse));
+      return classifyContainerWords(argv, (inner) => classifyArgv(inner, options, recurse));
     case 'kubectl':
     case 'helm':
     case 'oc':
       // `kubectl exec pod -- cmd…`: what runs in the pod is classified too
-      if (words.includes('--') && words.slice(1).find((w) => !w.startsWith('-')) === 'exec') return classifyInner(argv.slice(words.indexOf('--') + 1), options, recurse);
+      if (words.includes('--') && words.slice(1).find((w) => !w.startsWith('-')) === 'exec') return classifyArgv(argv.slice(words.indexOf('--') + 1), options, recurse);
       return classifyKubernetesWords(bin === 'oc' ? ['kubectl', ...words.slice(1)] : words, options.critical);
     case 'terraform':
     case 'tofu':

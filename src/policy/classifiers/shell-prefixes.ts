@@ -26,7 +26,12 @@ export interface Unwrapped {
   words: Word[];
   /** The wrappers that were peeled off, outermost first. */
   via: string[];
+  /** A command line a wrapper carries as one string (`env -S '…'`, `flock FILE -c '…'`), to be parsed again. */
+  script?: { text: Word; where: string };
 }
+
+/** Wrapper options whose value is a whole command line. */
+const SCRIPT_OPTIONS: Record<string, string[]> = { env: ['-S', '--split-string'], flock: ['-c', '--command'] };
 
 const basename = (w: string) => w.split('/').pop() ?? w;
 
@@ -50,6 +55,7 @@ export function unwrap(words: Word[]): Unwrapped {
     while (i < rest.length) {
       const w = rest[i]!.text;
       if (w === '--') { i++; break; }
+      if (SCRIPT_OPTIONS[name]?.includes(w) && rest[i + 1]) return { words: [], via, script: { text: rest[i + 1]!, where: `${name} ${w}` } };
       if (name === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) { i++; continue; }
       if (w.startsWith('-') && w.length > 1) {
         i += spec.valued.includes(w) ? 2 : 1;

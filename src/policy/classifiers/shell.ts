@@ -1,8 +1,7 @@
 import type { ClassifyOptions } from './classify-options.js';
 import { type Finding, irreversible, located, unanalysable } from './finding.js';
-import { classifyBinary } from './shell-dispatch.js';
+import { classifyArgv } from './shell-dispatch.js';
 import { type ShellNode, withShellTree } from './shell-parser.js';
-import { unwrap } from './shell-prefixes.js';
 import { type Word, wordOf } from './shell-words.js';
 
 const MAX_DEPTH = 4;
@@ -27,14 +26,7 @@ function command(node: ShellNode, options: ClassifyOptions, depth: number): Find
   const name = node.childForFieldName('name');
   if (!name) return [];
   const args = node.childrenForFieldName('argument').filter((a): a is ShellNode => !!a);
-  const { words } = unwrap([wordOf(name), ...args.map(wordOf)]);
-  const head = words[0];
-  if (!head) return [];
-  if (head.dynamic) return unanalysable(`the command name ${head.text} is only known at run time`);
-  const bin = head.text.split('/').pop()!;
-  // Look-alike letters (Cyrillic "м", zero-width joiners) make a name the classifiers would not recognise.
-  if (/[^\x21-\x7e]/.test(bin)) return unanalysable(`the command name ${JSON.stringify(bin)} has characters outside plain ASCII`);
-  const findings = classifyBinary(bin, words, options, (script, where) => nested(script, where, options, depth));
+  const findings = classifyArgv([wordOf(name), ...args.map(wordOf)], options, (text, where) => nested(text, where, options, depth));
   return located(`\`${snippet(node.text)}\``, findings);
 }
 

@@ -23,6 +23,11 @@ const PLAIN = new Set([
   'DiscardStmt', 'ClusterStmt', 'ReindexStmt', 'RefreshMatViewStmt', 'CreatePolicyStmt', 'AlterOwnerStmt', 'DefineStmt',
   'CreateDomainStmt', 'DeclareCursorStmt', 'FetchStmt', 'ClosePortalStmt', 'ConstraintsSetStmt', 'RuleStmt',
   'CreatedbStmt', 'CreateTableSpaceStmt', 'AlterRoleSetStmt', 'ReturnStmt', 'PLAssignStmt', 'SetOperationStmt',
+  'AlterEnumStmt', 'AlterFunctionStmt', 'AlterDomainStmt', 'AlterExtensionStmt', 'AlterObjectSchemaStmt', 'CreateStatsStmt',
+  'AlterStatsStmt', 'CreateCastStmt', 'CreateForeignTableStmt', 'CreatePublicationStmt', 'AlterPublicationStmt',
+  'CreateForeignServerStmt', 'CreateUserMappingStmt', 'CreateFdwStmt', 'ImportForeignSchemaStmt', 'AlterPolicyStmt',
+  'AlterTypeStmt', 'AlterDatabaseSetStmt', 'CreateRangeStmt', 'CreateConversionStmt', 'SecLabelStmt', 'AlterCollationStmt',
+  'CreateOpClassStmt', 'CreateOpFamilyStmt', 'AlterOperatorStmt', 'CreateTransformStmt', 'CreateAmStmt', 'CreateEventTrigStmt',
 ]);
 
 /** Functions whose call in any statement changes the world or runs SQL the parser cannot see. */
@@ -92,6 +97,8 @@ function classifyStatement(type: string, s: Node): Finding[] {
     }
     case 'AlterDefaultPrivilegesStmt':
       return classifyStatement('GrantStmt', { ...(s.action?.GrantStmt ?? {}), targtype: 'ACL_TARGET_DEFAULTS' });
+    case 'ReassignOwnedStmt':
+      return [blastRadius('REASSIGN OWNED moves every object a role owns')];
     case 'AlterRoleStmt': {
       const opts = (s.options ?? []).map((o: Node) => o.DefElem?.defname);
       return opts.includes('superuser') ? [blastRadius('ALTER ROLE changes superuser rights')] : [];
