@@ -19,7 +19,7 @@ const HARMLESS = new Set([
   'cmp', 'file', 'stat', 'du', 'df', 'pwd', 'cd', 'pushd', 'popd', 'true', 'false', 'test', '[', '[[', 'sleep', 'date', 'whoami', 'id',
   'hostname', 'uname', 'which', 'type', 'ps', 'top', 'free', 'uptime', 'export', 'set', 'unset', 'read', 'mkdir', 'touch', 'cp', 'mv',
   'ln', 'tar', 'gzip', 'gunzip', 'zip', 'unzip', 'jq', 'yq', 'wget', 'tee', 'base64', 'md5sum', 'sha256sum', 'xxd', 'basename',
-  'dirname', 'realpath', 'readlink', 'seq', 'yes', 'wait', 'local', 'return', 'exit', 'shift', 'declare', 'printenv', 'make',
+  'dirname', 'realpath', 'readlink', 'seq', 'yes', 'wait', 'local', 'return', 'exit', 'shift', 'declare', 'printenv',
   'journalctl', 'ping', 'dig', 'nslookup',
 ]);
 const SSH_VALUED = new Set(['-i', '-p', '-l', '-o', '-F', '-J', '-L', '-R', '-D', '-W', '-b', '-c', '-E', '-e', '-m', '-O', '-Q', '-S', '-w']);
