@@ -4,6 +4,7 @@ import { actionHash } from '../audit/canonical-json.js';
 import { CountersignError, describeFieldErrors } from '../domain/errors.js';
 import type { Proposal } from '../domain/proposal.js';
 import { defaultPolicy, parsePolicy, PolicyError } from '../policy/policy-config.js';
+import { explain, formatExplanation } from '../policy/policy-explain.js';
 import { serve } from '../server/serve.js';
 import { createIdentityService } from '../service/identity-service.js';
 import { openStore, StoreUnavailableError, type StoreLocation } from '../store/open-store.js';
@@ -181,6 +182,32 @@ storeOptions(audit.command('export').description('the whole audit log to stdout'
   .action(async (flags: StoreFlags & { format: string }) =>
     withStore(flags, (store) => auditExport(store, flags.format, (chunk) => process.stdout.write(chunk))),
   );
+
+const policyCommand = program.command('policy').description('validate a policy file and explain how it classifies actions');
+policyCommand
+  .command('check <file>')
+  .description('validate a policy file; errors name the line and key')
+  .action(async (file: string) => {
+    const policy = parsePolicy(await readText(file), file);
+    out(`OK: ${file} is valid (${policy.rules.length} rule${policy.rules.length === 1 ? '' : 's'})`);
+  });
+policyCommand
+  .command('explain <action>')
+  .description('classify an action or proposal JSON (file or -) without proposing it')
+  .option('--policy <file>', 'policy file (YAML or JSON)')
+  .option('--json', 'print JSON')
+  .action(async (file: string, flags: { policy?: string; json?: boolean }) => {
+    const policy = flags.policy ? parsePolicy(await readText(flags.policy), flags.policy) : defaultPolicy();
+    const text = file === '-' ? await readStdin() : await readText(file);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw usageError(`${file} is not JSON: ${(error as Error).message}`);
+    }
+    const explanation = explain(value, policy);
+    out(flags.json ? JSON.stringify(explanation) : formatExplanation(explanation));
+  });
 
 async function readText(file: string): Promise<string> {
   try {

@@ -2,7 +2,7 @@ import type { AuditEventInput } from './audit-event.js';
 import { type Change, refused } from './change.js';
 import { conflict, forbidden } from './errors.js';
 import { hasRole, type Identity } from './identity.js';
-import type { Proposal } from './proposal.js';
+import type { ApproverGroup, Decision, Proposal } from './proposal.js';
 
 export type Verdict = 'approve' | 'reject';
 
@@ -49,7 +49,7 @@ export function decide(proposal: Proposal, attempt: DecisionAttempt): Change {
     );
   }
 
-  const decision = { identity: actor.name, principal: actor.principal, reason, at };
+  const decision: Decision = { identity: actor.name, principal: actor.principal, kind: actor.kind, reason, at };
   const record = {
     proposal_id: proposal.id,
     identity: actor.name,
@@ -66,10 +66,15 @@ export function decide(proposal: Proposal, attempt: DecisionAttempt): Change {
   }
 
   const approvals = [...proposal.approvals, decision];
-  const quorum = approvals.length >= proposal.required_approvals;
+  const missing = stillNeeded(proposal, approvals);
+  const quorum = approvals.length >= proposal.required_approvals && missing.length === 0;
   const next: Proposal = { ...proposal, approvals, status: quorum ? 'approved' : 'pending', decided_at: quorum ? at : null };
   const events: AuditEventInput[] = [
-    { ...base, type: 'approval.recorded', data: { principal: actor.principal, count: approvals.length, required: proposal.required_approvals } },
+    {
+      ...base,
+      type: 'approval.recorded',
+      data: { principal: actor.principal, count: approvals.length, required: proposal.required_approvals, ...(missing.length ? { still_needed: missing } : {}) },
+    },
   ];
   if (quorum) {
     events.push({
@@ -82,6 +87,31 @@ export function decide(proposal: Proposal, attempt: DecisionAttempt): Change {
     });
   }
   return { proposal: next, decision: record, events };
+}
+
+const inGroup = (a: Decision, g: ApproverGroup) => g.members.includes(a.identity) || g.members.includes(a.principal);
+
+/** Gives each group its seats from distinct approvals; one approval fills at most one seat (small search, groups are few). */
+function seatGroups(approvals: Decision[], seats: ApproverGroup[], used = new Set<number>()): boolean {
+  const [first, ...rest] = seats;
+  if (!first) return true;
+  return approvals.some((a, i) => {
+    if (used.has(i) || !inGroup(a, first)) return false;
+    used.add(i);
+    const ok = seatGroups(approvals, rest, used);
+    used.delete(i);
+    return ok;
+  });
+}
+
+/** What the policy still asks for beyond the count: group members, a human. Empty when satisfied. */
+export function stillNeeded(proposal: Proposal, approvals: Decision[]): string[] {
+  const missing: string[] = [];
+  const groups = proposal.approver_groups ?? [];
+  const seats = groups.flatMap((g) => Array.from({ length: g.min }, () => g));
+  if (!seatGroups(approvals, seats)) missing.push(`approvals from ${groups.map((g) => `${g.min} of group ${g.group}`).join(' and ')}`);
+  if (proposal.require_human && !approvals.some((a) => a.kind === 'human')) missing.push('an approval from a human');
+  return missing;
 }
 
 /** Expires a pending proposal past its deadline; `undefined` when there is nothing to expire. */

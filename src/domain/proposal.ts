@@ -21,11 +21,23 @@ export interface Assessment {
   timeout_ms: number;
   /** Names the rule that lets a riskless action through without approvals. */
   rule: string;
+  /** Approvals that must come from members of named groups (e.g. one DBA and one SRE). */
+  approver_groups?: ApproverGroup[];
+  /** At least one approval must come from a human identity. */
+  require_human?: boolean;
+}
+
+export interface ApproverGroup {
+  group: string;
+  /** Identity or principal names, as the policy listed them when the proposal was made. */
+  members: string[];
+  min: number;
 }
 
 export interface Decision {
   identity: string;
   principal: string;
+  kind?: Identity['kind'];
   reason: string;
   at: string;
 }
@@ -53,6 +65,8 @@ export interface Proposal {
   proposer_principal: string;
   risk: Risk;
   required_approvals: number;
+  approver_groups?: ApproverGroup[];
+  require_human?: boolean;
   approvals: Decision[];
   rejection: Decision | null;
   created_at: string;
@@ -92,6 +106,8 @@ export function openProposal({ id, input, actionHash, proposer, assessment, now 
     proposer_principal: proposer.principal,
     risk: assessment.risk,
     required_approvals: assessment.required_approvals,
+    ...(assessment.approver_groups?.length ? { approver_groups: assessment.approver_groups } : {}),
+    ...(assessment.require_human ? { require_human: true } : {}),
     approvals: [],
     rejection: null,
     created_at: at,
@@ -112,6 +128,8 @@ export function openProposal({ id, input, actionHash, proposer, assessment, now 
         what: input.what,
         risk: assessment.risk,
         required_approvals: assessment.required_approvals,
+        ...(proposal.approver_groups ? { approver_groups: proposal.approver_groups } : {}),
+        ...(proposal.require_human ? { require_human: true } : {}),
         expires_at: proposal.expires_at,
       },
     },

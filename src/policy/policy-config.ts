@@ -4,10 +4,7 @@ import type { RubberStampThresholds } from '../domain/approver-stats.js';
 import { fieldErrors } from '../domain/proposal-schema.js';
 import { parseDuration } from './duration.js';
 import { globToRegExp } from './glob.js';
-
-const duration = z.string().refine((s) => parseDuration(s) !== undefined && parseDuration(s)! > 0, {
-  message: 'must be a positive duration such as "90s", "30m", "4h" or "1d"',
-});
+import { compileRule, durationSchema as duration, type Rule, ruleSchema } from './policy-rules.js';
 
 /** The policy file (contract §6). Every key is optional; the defaults are the contract's. */
 const policyFileSchema = z.strictObject({
@@ -24,6 +21,22 @@ const policyFileSchema = z.strictObject({
       min_median_review_seconds: z.number().nonnegative().default(30),
     })
     .default({ min_decisions: 5, max_approval_rate: 0.95, min_median_review_seconds: 30 }),
+  /** `require_approval`: commands the classifiers do not know are treated as unanalysable. */
+  unknown: z.enum(['allow', 'require_approval']).default('allow'),
+  /** Group name → the identities (or principals) in it, for rules that ask for approvers from groups. */
+  approver_groups: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/), z.array(z.string().min(1)).min(1)).default({}),
+  rules: z.array(ruleSchema).default([]),
+}).superRefine((p, ctx) => {
+  const seen = new Set<string>();
+  p.rules.forEach((rule, i) => {
+    if (seen.has(rule.name)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'name'], message: `"${rule.name}" is used by an earlier rule; names must be unique` });
+    seen.add(rule.name);
+    for (const group of Object.keys(rule.approver_groups ?? {})) {
+      if (!p.approver_groups[group]) {
+        ctx.addIssue({ code: 'custom', path: ['rules', i, 'approver_groups', group], message: `names no group in approver_groups; define "${group}" there first` });
+      }
+    }
+  });
 });
 
 export interface Policy {
@@ -32,12 +45,24 @@ export interface Policy {
   sweep_interval_ms: number;
   critical_services: RegExp[];
   rubber_stamp: RubberStampThresholds;
+  unknown: 'allow' | 'require_approval';
+  approver_groups: Record<string, string[]>;
+  rules: Rule[];
   /** The file as read, for reports. */
   source: z.infer<typeof policyFileSchema>;
 }
 
 export class PolicyError extends Error {
   override name = 'PolicyError';
+}
+
+/** The line of the key at `path`, or of its nearest ancestor present in the file (a missing key's parent). */
+function lineOf(doc: ReturnType<typeof parseDocument>, path: (string | number)[], lines: LineCounter): string {
+  for (let depth = path.length; depth > 0; depth--) {
+    const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number] } | undefined;
+    if (node?.range) return `:${lines.linePos(node.range[0]).line}`;
+  }
+  return '';
 }
 
 /** Parses policy text (YAML or JSON). Errors name the key, and the line where the file has one. */
@@ -53,9 +78,8 @@ export function parsePolicy(text: string, origin = 'policy'): Policy {
   const parsed = policyFileSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     const problems = fieldErrors(parsed.error).map((fe) => {
-      const path = fe.field.split('.').filter(Boolean);
-      const node = doc.getIn(path, true) as { range?: [number, number] } | undefined;
-      const line = node?.range ? `:${lines.linePos(node.range[0]).line}` : '';
+      const path = fe.field.split('.').filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+      const line = lineOf(doc, path, lines);
       return `${origin}${line}: ${fe.field || '(file)'} ${fe.message}`;
     });
     throw new PolicyError(problems.join('\n'));
@@ -71,6 +95,9 @@ export function parsePolicy(text: string, origin = 'policy'): Policy {
     sweep_interval_ms: parseDuration(p.sweep_interval)!,
     critical_services: p.critical_services.map(globToRegExp),
     rubber_stamp: p.rubber_stamp,
+    unknown: p.unknown,
+    approver_groups: p.approver_groups,
+    rules: p.rules.map(compileRule),
     source: p,
   });
 }

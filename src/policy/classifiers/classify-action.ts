@@ -1,42 +1,69 @@
 import type { Action } from '../../domain/proposal-schema.js';
-import { blastRadius, type Finding, irreversible } from './finding.js';
-import { classifyGitWords } from './git.js';
-import { classifyCloudWords, classifyKubernetesWords, classifyTerraformWords } from './infrastructure.js';
-import { classifyShellWords, simpleCommands } from './shell.js';
+import { type ClassifyOptions, DEFAULT_CLASSIFY_OPTIONS } from './classify-options.js';
+import { blastRadius, type Finding, irreversible, unanalysable } from './finding.js';
+import { classifyShell } from './shell.js';
 import { classifySql } from './sql.js';
+import { classifyTerraformPlan } from './terraform.js';
 
-const BY_BINARY: Record<string, (words: string[]) => Finding[]> = {
-  git: classifyGitWords,
-  kubectl: classifyKubernetesWords,
-  helm: classifyKubernetesWords,
-  terraform: classifyTerraformWords,
-  tofu: classifyTerraformWords,
-  pulumi: classifyTerraformWords,
-  aws: classifyCloudWords,
-  gcloud: classifyCloudWords,
-  az: classifyCloudWords,
+/** The binary a family's command starts with when the agent leaves it out ("push -f" for git). */
+const FAMILY_BINARIES: Partial<Record<Action['type'], string[]>> = {
+  git: ['git'],
+  kubernetes: ['kubectl', 'helm', 'oc'],
+  terraform: ['terraform', 'tofu', 'pulumi', 'terragrunt'],
+  cloud: ['aws', 'gcloud', 'az', 'gsutil'],
 };
 
-/** Every command in a line, whatever family it belongs to: the action type is a claim too. */
-function classifyCommandLine(line: string): Finding[] {
-  return simpleCommands(line).flatMap((words) => {
-    const bin = words[0]!.split('/').pop()!;
-    const normalised = [bin, ...words.slice(1)];
-    return (BY_BINARY[bin] ?? classifyShellWords)(normalised);
-  });
+function familyCommand(type: Action['type'], command: string): string {
+  const binaries = FAMILY_BINARIES[type];
+  if (!binaries) return command;
+  const first = command.trim().split(/\s+/)[0]!.split('/').pop()!;
+  const known = Object.values(FAMILY_BINARIES).flat().concat(['sudo', 'env', 'bash', 'sh']);
+  return known.includes(first) ? command : `${binaries[0]} ${command}`;
 }
 
-/** Reads the action itself and names the risks it carries. */
-export function classifyAction(action: Action): Finding[] {
-  const command = action.command ?? '';
-  const findings: Finding[] = [];
-  if (action.type === 'sql') findings.push(...classifySql(command));
-  else if (action.type === 'git' && command && !command.trim().startsWith('git')) findings.push(...classifyCommandLine(`git ${command}`));
-  else if (command) findings.push(...classifyCommandLine(command));
+function http(action: Action): Finding[] {
+  const method = String(action.params?.method ?? action.command?.trim().split(/\s+/)[0] ?? '').toUpperCase();
+  return method === 'DELETE' ? [irreversible('HTTP DELETE removes the resource')] : [];
+}
 
-  if (action.type === 'http') {
-    const method = String(action.params?.method ?? command.split(/\s+/)[0] ?? '').toUpperCase();
-    if (method === 'DELETE') findings.push(irreversible('HTTP DELETE removes the resource'));
+function mcpTool(action: Action): Finding[] {
+  const annotations = action.params?.annotations as { destructiveHint?: unknown } | undefined;
+  return annotations?.destructiveHint === true ? [irreversible(`MCP tool ${String(action.params?.tool ?? '')} declares destructiveHint`)] : [];
+}
+
+/** Reads the action itself and names the risks it carries; the action type is a claim too. */
+export function classifyAction(action: Action, options: ClassifyOptions = DEFAULT_CLASSIFY_OPTIONS): Finding[] {
+  try {
+    return readAction(action, options);
+  } catch (error) {
+    // a classifier fault must never let an action through, nor turn into a 500
+    return unanalysable(`the classifier failed (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+function readAction(action: Action, options: ClassifyOptions): Finding[] {
+  const command = action.command;
+  const findings: Finding[] = [];
+  switch (action.type) {
+    case 'sql':
+      findings.push(...(command ? classifySql(command) : unanalysable('a sql action with no command to read')));
+      break;
+    case 'http':
+      findings.push(...http(action));
+      break;
+    case 'mcp_tool':
+      findings.push(...mcpTool(action));
+      break;
+    case 'custom':
+      if (command) findings.push(...classifyShell(command, options));
+      else if (options.unknown === 'require_approval') findings.push(...unanalysable('a custom action the classifiers cannot read'));
+      break;
+    default: {
+      const plan = action.type === 'terraform' ? action.params?.plan : undefined;
+      if (plan !== undefined) findings.push(...(classifyTerraformPlan(plan) ?? unanalysable('params.plan is not a terraform plan (terraform show -json)')));
+      if (command) findings.push(...classifyShell(familyCommand(action.type, command), options));
+      else if (plan === undefined) findings.push(...unanalysable(`a ${action.type} action with no command to read`));
+    }
   }
   const resources = action.params?.resources;
   if (Array.isArray(resources) && resources.length > 1) findings.push(blastRadius(`the action names ${resources.length} resources`));
