@@ -13,7 +13,7 @@ const ORDER: RiskClass[] = ['irreversible', 'blast_radius', 'cost'];
  * sets `declared_mismatch`.
  */
 export function assess(input: ProposalInput, policy: Policy): Assessment {
-  const computed = classifyAction(input.action);
+  const computed = classifyAction(input.action, policy.mcp_tools);
   const declared: { class: RiskClass; reason: string }[] = [];
   const { blast_radius: blast, reversibility } = input;
 

@@ -2,6 +2,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { RubberStampThresholds } from '../domain/approver-stats.js';
 import { fieldErrors } from '../domain/proposal-schema.js';
+import { type McpToolRule, mcpToolRuleSchema } from './classifiers/mcp-tool.js';
 import { parseDuration } from './duration.js';
 import { globToRegExp } from './glob.js';
 
@@ -24,6 +25,7 @@ const policyFileSchema = z.strictObject({
       min_median_review_seconds: z.number().nonnegative().default(30),
     })
     .default({ min_decisions: 5, max_approval_rate: 0.95, min_median_review_seconds: 30 }),
+  mcp_tools: z.array(mcpToolRuleSchema).default([]),
 });
 
 export interface Policy {
@@ -32,6 +34,8 @@ export interface Policy {
   sweep_interval_ms: number;
   critical_services: RegExp[];
   rubber_stamp: RubberStampThresholds;
+  /** Rules for `mcp_tool` actions by tool-name glob and argument patterns. */
+  mcp_tools: readonly McpToolRule[];
   /** The file as read, for reports. */
   source: z.infer<typeof policyFileSchema>;
 }
@@ -71,6 +75,7 @@ export function parsePolicy(text: string, origin = 'policy'): Policy {
     sweep_interval_ms: parseDuration(p.sweep_interval)!,
     critical_services: p.critical_services.map(globToRegExp),
     rubber_stamp: p.rubber_stamp,
+    mcp_tools: p.mcp_tools,
     source: p,
   });
 }

@@ -2,6 +2,7 @@ import type { Action } from '../../domain/proposal-schema.js';
 import { blastRadius, type Finding, irreversible } from './finding.js';
 import { classifyGitWords } from './git.js';
 import { classifyCloudWords, classifyKubernetesWords, classifyTerraformWords } from './infrastructure.js';
+import { classifyMcpTool, type McpToolRule } from './mcp-tool.js';
 import { classifyShellWords, simpleCommands } from './shell.js';
 import { classifySql } from './sql.js';
 
@@ -27,7 +28,7 @@ function classifyCommandLine(line: string): Finding[] {
 }
 
 /** Reads the action itself and names the risks it carries. */
-export function classifyAction(action: Action): Finding[] {
+export function classifyAction(action: Action, mcpToolRules: readonly McpToolRule[] = []): Finding[] {
   const command = action.command ?? '';
   const findings: Finding[] = [];
   if (action.type === 'sql') findings.push(...classifySql(command));
@@ -38,6 +39,7 @@ export function classifyAction(action: Action): Finding[] {
     const method = String(action.params?.method ?? command.split(/\s+/)[0] ?? '').toUpperCase();
     if (method === 'DELETE') findings.push(irreversible('HTTP DELETE removes the resource'));
   }
+  if (action.type === 'mcp_tool') findings.push(...classifyMcpTool(action, mcpToolRules));
   const resources = action.params?.resources;
   if (Array.isArray(resources) && resources.length > 1) findings.push(blastRadius(`the action names ${resources.length} resources`));
   return findings;
