@@ -4,6 +4,7 @@ import {
   type Gate,
   ProposalExpired,
   ProposalRejected,
+  ServerUnreachable,
   StillPending,
   type Urgency,
 } from '../sdk/index.js';
@@ -89,6 +90,7 @@ function refusalText(error: unknown): string {
   if (error instanceof StillPending) {
     return `still awaiting approval: proposal ${error.proposal.id}. The tool has not run; call it again with the same arguments to keep waiting on this proposal.`;
   }
+  if (error instanceof ServerUnreachable) return `${error.message}; the tool did not run. Try again later.`;
   if (error instanceof CountersignSdkError) return `Countersign refused the call: ${error.message}. The tool did not run.`;
   return `Countersign gateway error: ${(error as Error).message}. The tool did not run.`;
 }
