@@ -4,7 +4,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { parseDuration } from '../policy/duration.js';
 import { createClient, type Urgency } from '../sdk/index.js';
-import { runGateway } from './gateway.js';
+import { runGateway, UpstreamStartError } from './gateway.js';
 
 export interface GatewayFlags {
   server: string;
@@ -50,5 +50,10 @@ export async function mcpGateway(command: string[], flags: GatewayFlags): Promis
   process.stdin.once('end', () => void client.close());
   const log = (line: string) => process.stderr.write(`countersign mcp-gateway: ${line}\n`);
   const { gate } = createClient({ url: flags.server, token: flags.token });
-  await runGateway({ client, upstream, gate, waitLimitMs, urgency: flags.urgency, log });
+  try {
+    await runGateway({ client, upstream, gate, waitLimitMs, urgency: flags.urgency, log });
+  } catch (error) {
+    if (error instanceof UpstreamStartError) throw new GatewayUsageError(error.message);
+    throw error;
+  }
 }

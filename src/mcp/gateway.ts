@@ -5,6 +5,9 @@ import { createToolCallHandler } from './tool-call.js';
 import { createToolCatalog } from './tool-catalog.js';
 import { createUpstreamCalls } from './upstream-calls.js';
 
+/** The upstream could not be started or reached at all; nothing was relayed. */
+export class UpstreamStartError extends Error {}
+
 export interface GatewayOptions {
   /** The agent's side: the gateway is its MCP server. */
   client: Transport;
@@ -86,7 +89,11 @@ export async function runGateway({ client, upstream, gate, waitLimitMs, urgency,
   client.onerror = (error) => log(`client transport: ${error.message}`);
   upstream.onerror = (error) => log(`upstream transport: ${error.message}`);
 
-  await upstream.start();
+  try {
+    await upstream.start();
+  } catch (error) {
+    throw new UpstreamStartError(`cannot start the upstream MCP server: ${(error as Error).message}`);
+  }
   await client.start();
   await closed;
   await Promise.allSettled([client.close(), upstream.close()]);
