@@ -2,7 +2,12 @@ import { createGate, type Gate, type GateOptions } from './gate.js';
 import { createRequest, type HttpOptions } from './http.js';
 import type { AuditEvent, Grant, Proposal, ProposalInput, ProposalStatus, VerifyResult } from './types.js';
 
-/** Options for {@link createClient}. */
+/**
+ * Options for {@link createClient}.
+ *
+ * @example
+ * const options: ClientOptions = { url: 'http://127.0.0.1:7420', token, gate: { pollSeconds: 10 } };
+ */
 export interface ClientOptions extends HttpOptions {
   /** How `gate.run` waits and retries; see {@link GateOptions}. */
   gate?: GateOptions;
@@ -59,6 +64,11 @@ export function createClient(options: ClientOptions) {
   return { ...api, gate };
 }
 
-/** What {@link createClient} returns. */
+/**
+ * What {@link createClient} returns.
+ *
+ * @example
+ * function reviewQueue(client: CountersignClient) { return client.list('pending'); }
+ */
 export type CountersignClient = ReturnType<typeof createClient>;
 

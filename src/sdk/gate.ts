@@ -3,7 +3,12 @@ import { ActionMismatch, ApiError, ProposalExpired, ProposalRejected, StillPendi
 import type { Action, Grant, Proposal, ProposalInput } from './types.js';
 import { retryUnreachable, type RetryPolicy } from './wait.js';
 
-/** The API calls the gate builds on (a subset of the client). */
+/**
+ * The API calls the gate builds on (a subset of the client), so a test can pass its own.
+ *
+ * @example
+ * const gate = createGate(createClient({ url, token }) satisfies GateApi);
+ */
 export interface GateApi {
   propose(input: ProposalInput, signal?: AbortSignal): Promise<Proposal>;
   waitForDecision(id: string, waitSeconds: number, signal?: AbortSignal): Promise<Proposal>;
@@ -11,7 +16,12 @@ export interface GateApi {
   recordOutcome(id: string, outcome: 'succeeded' | 'failed', detail?: string): Promise<Proposal>;
 }
 
-/** How the gate waits for decisions and rides out outages. */
+/**
+ * How the gate waits for decisions and rides out outages.
+ *
+ * @example
+ * createClient({ url, token, gate: { pollSeconds: 60, retry: { initialDelayMs: 500, maxDelayMs: 10_000 } } });
+ */
 export interface GateOptions {
   /** Seconds each long-poll request may hang on the server (default 30; the server caps it at 300). */
   pollSeconds?: number;
@@ -21,7 +31,12 @@ export interface GateOptions {
   outcomeRetryMs?: number;
 }
 
-/** Per-call options of {@link Gate.run} and {@link Gate.resume}. */
+/**
+ * Per-call options of {@link Gate.run} and {@link Gate.resume}.
+ *
+ * @example
+ * const options: RunOptions = { maxWaitMs: 60_000, onProposed: (p) => console.log('review', p.id) };
+ */
 export interface RunOptions {
   /** Stop waiting after this many milliseconds and throw `StillPending` (default: until decided or expired). */
   maxWaitMs?: number;
@@ -31,7 +46,12 @@ export interface RunOptions {
   onProposed?: (proposal: Proposal) => void;
 }
 
-/** What the callback receives: the approved action, and the grant that binds it. */
+/**
+ * What the callback receives: the approved action, and the grant that binds it.
+ *
+ * @example
+ * const execute: Execute<void> = async (action, grant) => runShell(action.command!, { audit: grant.proposal_id });
+ */
 export type Execute<T> = (action: Action, grant: Grant) => Promise<T> | T;
 
 /**
