@@ -1,6 +1,6 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Gate, Urgency } from '../sdk/index.js';
-import { type Id, isNotification, isRequest, isResponse, type Message } from './json-rpc.js';
+import { errorOf, type Id, isNotification, isRequest, isResponse, type Message } from './json-rpc.js';
 import { createToolCallHandler } from './tool-call.js';
 import { createToolCatalog } from './tool-catalog.js';
 import { createUpstreamCalls } from './upstream-calls.js';
@@ -41,8 +41,12 @@ export async function runGateway({ client, upstream, gate, waitLimitMs, urgency,
       const abort = new AbortController();
       gated.set(message.id, abort);
       handleToolCall(message, abort.signal)
+        .catch((error: Error) => {
+          log(`tools/call ${String(message.id)} failed: ${error.message}`);
+          return errorOf(message.id, -32603, `Countersign gateway error: ${error.message}`);
+        })
         .then((response) => (abort.signal.aborted ? undefined : toClient(response)))
-        .catch((error: Error) => log(`tools/call ${String(message.id)} failed: ${error.message}`))
+        .catch((error: Error) => log(`answering tools/call ${String(message.id)} failed: ${error.message}`))
         .finally(() => gated.delete(message.id));
       return;
     }

@@ -1,6 +1,6 @@
 /**
  * The wire shapes of the HTTP API (DESIGN.md §3–4), written out here so the
- * SDK carries no server code: an agent project needs nothing but `fetch`.
+ * SDK carries no server code: at run time it needs only `fetch` and `canonicalize`.
  */
 
 /**
