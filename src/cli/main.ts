@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
 import { CountersignError, describeFieldErrors } from '../domain/errors.js';
 import type { Proposal } from '../domain/proposal.js';
-import { GatewayUsageError, mcpGateway } from '../mcp/gateway-command.js';
+import type { GatewayFlags } from '../mcp/gateway-command.js';
+import { GatewayUsageError } from '../mcp/gateway-usage-error.js';
 import { defaultPolicy, parsePolicy, PolicyError } from '../policy/policy-config.js';
 import { serve } from '../server/serve.js';
 import { createIdentityService } from '../service/identity-service.js';
@@ -175,7 +176,8 @@ program
   .option('--upstream-url <url>', 'a Streamable HTTP MCP server instead of a command')
   .option('--wait-limit <duration>', 'how long one call waits for approval before "still awaiting approval"', '50s')
   .addOption(new Option('--urgency <urgency>', 'urgency of the proposals').choices(['triage', 'normal', 'low']).default('normal'))
-  .action(async (command: string[], flags: Parameters<typeof mcpGateway>[1]) => mcpGateway(command, flags));
+  // Loaded on use, so other commands do not pay for the MCP SDK.
+  .action(async (command: string[], flags: GatewayFlags) => (await import('../mcp/gateway-command.js')).mcpGateway(command, flags));
 
 const audit = program.command('audit').description('auditor commands: work on the database directly, server or not');
 storeOptions(audit.command('verify').description('recompute every hash of the audit log (exit 1 if tampered)'))

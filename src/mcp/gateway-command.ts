@@ -5,6 +5,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { parseDuration } from '../policy/duration.js';
 import { createClient, type Urgency } from '../sdk/index.js';
 import { runGateway, UpstreamStartError } from './gateway.js';
+import { GatewayUsageError } from './gateway-usage-error.js';
 
 export interface GatewayFlags {
   server: string;
@@ -13,9 +14,6 @@ export interface GatewayFlags {
   waitLimit: string;
   urgency: Urgency;
 }
-
-/** A bad flag; the CLI reports it as a usage error. */
-export class GatewayUsageError extends Error {}
 
 /** The upstream inherits the gateway's environment, except the agent's Countersign token. */
 function upstreamEnv(): Record<string, string> {
