@@ -3,6 +3,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { actionHash } from '../audit/canonical-json.js';
 import { CountersignError, describeFieldErrors } from '../domain/errors.js';
 import type { Proposal } from '../domain/proposal.js';
+import type { GatewayFlags } from '../mcp/gateway-command.js';
+import { GatewayUsageError } from '../mcp/gateway-usage-error.js';
 import { defaultPolicy, parsePolicy, PolicyError } from '../policy/policy-config.js';
 import { explain, formatExplanation } from '../policy/policy-explain.js';
 import { serve } from '../server/serve.js';
@@ -168,6 +170,18 @@ clientCommand('outcome', 'record how the claimed execution ended')
     printProposal(await client(flags)<Proposal>('POST', `${path(id)}/execution/result`, { outcome: flags.outcome, detail: flags.detail }), flags),
   );
 
+program
+  .command('mcp-gateway')
+  .description('gate an MCP server: speak MCP on stdio, start the upstream after "--", send each tools/call through Countersign')
+  .argument('[command...]', 'the upstream MCP server to start (after "--")')
+  .addOption(new Option('--server <url>', 'Countersign server URL').env('COUNTERSIGN_URL').default('http://127.0.0.1:7420'))
+  .addOption(new Option('--token <token>', "the agent's token (role: proposer)").env('COUNTERSIGN_TOKEN'))
+  .option('--upstream-url <url>', 'a Streamable HTTP MCP server instead of a command')
+  .option('--wait-limit <duration>', 'how long one call waits for approval before "still awaiting approval"', '50s')
+  .addOption(new Option('--urgency <urgency>', 'urgency of the proposals').choices(['triage', 'normal', 'low']).default('normal'))
+  // Loaded on use, so other commands do not pay for the MCP SDK.
+  .action(async (command: string[], flags: GatewayFlags) => (await import('../mcp/gateway-command.js')).mcpGateway(command, flags));
+
 const audit = program.command('audit').description('auditor commands: work on the database directly, server or not');
 storeOptions(audit.command('verify').description('recompute every hash of the audit log (exit 1 if tampered)'))
   .option('--json', 'print JSON')
@@ -242,6 +256,7 @@ async function readStdin(): Promise<string> {
 function exitFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
   if (error instanceof CliError) return fail(error.message, error.exitCode);
+  if (error instanceof GatewayUsageError) return fail(error.message, 2);
   if (error instanceof PolicyError) return fail(`invalid policy ${error.message}`, 2);
   if (error instanceof StoreUnavailableError) return fail(error.message, 2);
   if (CountersignError.is(error)) return fail(error.errors ? describeFieldErrors(error.errors) : error.detail, error.status === 400 ? 2 : 1);

@@ -28,7 +28,7 @@ function declaredFindings(input: ProposalInput, policy: Policy): Finding[] {
  * that the declaration denied sets `declared_mismatch`.
  */
 export function assess(input: ProposalInput, policy: Policy): Assessment {
-  const computed = classifyAction(input.action, { unknown: policy.unknown, critical: policy.critical_services, costThreshold: policy.cost_threshold_usd });
+  const computed = classifyAction(input.action, { unknown: policy.unknown, critical: policy.critical_services, costThreshold: policy.cost_threshold_usd, mcpTools: policy.mcp_tools });
   const declared = declaredFindings(input, policy);
 
   const critical = [...input.blast_radius.resources, input.action.target?.system].filter((v): v is string => !!v);

@@ -2,6 +2,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { RubberStampThresholds } from '../domain/approver-stats.js';
 import { fieldErrors } from '../domain/proposal-schema.js';
+import { type McpToolRule, mcpToolRuleSchema } from './classifiers/mcp-tool.js';
 import { parseDuration } from './duration.js';
 import { globToRegExp } from './glob.js';
 import { compileRule, durationSchema as duration, type Rule, ruleSchema } from './policy-rules.js';
@@ -26,6 +27,8 @@ const policyFileSchema = z.strictObject({
   /** Group name → the identities (or principals) in it, for rules that ask for approvers from groups. */
   approver_groups: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/), z.array(z.string().min(1)).min(1)).default({}),
   rules: z.array(ruleSchema).default([]),
+  /** Rules for `mcp_tool` actions by tool-name glob and argument patterns. */
+  mcp_tools: z.array(mcpToolRuleSchema).default([]),
 }).superRefine((p, ctx) => {
   const seen = new Set<string>();
   p.rules.forEach((rule, i) => {
@@ -48,6 +51,8 @@ export interface Policy {
   unknown: 'allow' | 'require_approval';
   approver_groups: Record<string, string[]>;
   rules: Rule[];
+  /** Rules for `mcp_tool` actions by tool-name glob and argument patterns. */
+  mcp_tools: readonly McpToolRule[];
   /** The file as read, for reports. */
   source: z.infer<typeof policyFileSchema>;
 }
@@ -98,6 +103,7 @@ export function parsePolicy(text: string, origin = 'policy'): Policy {
     unknown: p.unknown,
     approver_groups: p.approver_groups,
     rules: p.rules.map(compileRule),
+    mcp_tools: p.mcp_tools,
     source: p,
   });
 }

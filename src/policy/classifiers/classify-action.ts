@@ -1,6 +1,7 @@
 import type { Action } from '../../domain/proposal-schema.js';
 import { type ClassifyOptions, DEFAULT_CLASSIFY_OPTIONS } from './classify-options.js';
 import { blastRadius, type Finding, irreversible, unanalysable } from './finding.js';
+import { classifyMcpTool } from './mcp-tool.js';
 import { classifyShell } from './shell.js';
 import { classifySql } from './sql.js';
 import { classifyTerraformPlan } from './terraform.js';
@@ -26,11 +27,6 @@ function http(action: Action): Finding[] {
   return method === 'DELETE' ? [irreversible('HTTP DELETE removes the resource')] : [];
 }
 
-function mcpTool(action: Action): Finding[] {
-  const annotations = action.params?.annotations as { destructiveHint?: unknown } | undefined;
-  return annotations?.destructiveHint === true ? [irreversible(`MCP tool ${String(action.params?.tool ?? '')} declares destructiveHint`)] : [];
-}
-
 /** Reads the action itself and names the risks it carries; the action type is a claim too. */
 export function classifyAction(action: Action, options: ClassifyOptions = DEFAULT_CLASSIFY_OPTIONS): Finding[] {
   try {
@@ -52,7 +48,7 @@ function readAction(action: Action, options: ClassifyOptions): Finding[] {
       findings.push(...http(action));
       break;
     case 'mcp_tool':
-      findings.push(...mcpTool(action));
+      findings.push(...classifyMcpTool(action, options.mcpTools));
       break;
     case 'custom':
       if (command) findings.push(...classifyShell(command, options));

@@ -1,0 +1,74 @@
+import { createGate, type Gate, type GateOptions } from './gate.js';
+import { createRequest, type HttpOptions } from './http.js';
+import type { AuditEvent, Grant, Proposal, ProposalInput, ProposalStatus, VerifyResult } from './types.js';
+
+/**
+ * Options for {@link createClient}.
+ *
+ * @example
+ * const options: ClientOptions = { url: 'http://127.0.0.1:7420', token, gate: { pollSeconds: 10 } };
+ */
+export interface ClientOptions extends HttpOptions {
+  /** How `gate.run` waits and retries; see {@link GateOptions}. */
+  gate?: GateOptions;
+}
+
+const proposalPath = (id: string) => `/v1/proposals/${encodeURIComponent(id)}`;
+
+/**
+ * A typed client for every route of the Countersign HTTP API, plus `gate`, the
+ * one call most agents need.
+ *
+ * @example
+ * import { createClient } from 'countersign/sdk';
+ *
+ * const countersign = createClient({ url: 'http://127.0.0.1:7420', token: process.env.COUNTERSIGN_TOKEN! });
+ * const pending = await countersign.list('pending');
+ * const proposal = await countersign.waitForDecision(pending[0]!.id, 30);
+ */
+export function createClient(options: ClientOptions) {
+  const request = createRequest(options);
+  const api = {
+    /** `POST /v1/proposals`: propose an action. Throws `InvalidProposal` with field errors on 400. */
+    propose: (input: ProposalInput, signal?: AbortSignal) => request<Proposal>('POST', '/v1/proposals', input, signal),
+    /** `GET /v1/proposals?status=S`: the queue, newest first. */
+    list: async (status?: ProposalStatus) =>
+      (await request<{ items: Proposal[] }>('GET', `/v1/proposals${status ? `?status=${status}` : ''}`)).items,
+    /** `GET /v1/proposals/:id`. */
+    get: (id: string) => request<Proposal>('GET', proposalPath(id)),
+    /** `GET /v1/proposals/:id/decision?wait=S`: returns once decided, or after `waitSeconds` (server caps at 300). */
+    waitForDecision: (id: string, waitSeconds: number, signal?: AbortSignal) =>
+      request<Proposal>('GET', `${proposalPath(id)}/decision?wait=${Math.max(0, waitSeconds).toFixed(3)}`, undefined, signal),
+    /** `POST /v1/proposals/:id/approvals`: approve one proposal; a reason is required. */
+    approve: (id: string, reason: string) => request<Proposal>('POST', `${proposalPath(id)}/approvals`, { reason }),
+    /** `POST /v1/proposals/:id/rejections`: reject one proposal; a reason is required. */
+    reject: (id: string, reason: string) => request<Proposal>('POST', `${proposalPath(id)}/rejections`, { reason }),
+    /** `POST /v1/proposals/:id/execution`: claim the one execution of an approved action. */
+    claimExecution: async (id: string, actionHash: string) =>
+      (await request<{ grant: Grant }>('POST', `${proposalPath(id)}/execution`, { action_hash: actionHash })).grant,
+    /** `POST /v1/proposals/:id/execution/result`: record how the claimed execution ended. */
+    recordOutcome: (id: string, outcome: 'succeeded' | 'failed', detail?: string) =>
+      request<Proposal>('POST', `${proposalPath(id)}/execution/result`, { outcome, ...(detail === undefined ? {} : { detail }) }),
+    /** `GET /v1/audit/proposals/:id`: one proposal's approval chain (auditor or admin). */
+    auditChain: async (id: string) => (await request<{ events: AuditEvent[] }>('GET', `/v1/audit/proposals/${encodeURIComponent(id)}`)).events,
+    /** `GET /v1/audit/verify`: recompute the whole log (auditor or admin). */
+    verifyAudit: () => request<VerifyResult>('GET', '/v1/audit/verify'),
+    /** `GET /v1/reports/approvers`: per-approver statistics and rubber-stamp flags (auditor or admin). */
+    approverReport: () => request<Record<string, unknown>>('GET', '/v1/reports/approvers'),
+    /** `GET /v1/reports/expired`: expired proposals for team review (auditor or admin). */
+    expiredReport: () => request<{ items: Record<string, unknown>[] }>('GET', '/v1/reports/expired'),
+    /** `GET /healthz`: liveness. */
+    health: () => request<{ ok: boolean }>('GET', '/healthz'),
+  };
+  const gate: Gate = createGate(api, options.gate);
+  return { ...api, gate };
+}
+
+/**
+ * What {@link createClient} returns.
+ *
+ * @example
+ * function reviewQueue(client: CountersignClient) { return client.list('pending'); }
+ */
+export type CountersignClient = ReturnType<typeof createClient>;
+
