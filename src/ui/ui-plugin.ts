@@ -34,7 +34,7 @@ export async function uiPlugin(app: FastifyInstance, { store, approvals, identit
   const sessions = createSessionKeeper({ ttlMs: sessionTtlMs, clock });
   const auth = createUiAuth({ store, identities, sessions, clock });
   const live = createLiveEvents(store);
-  const assets = { js: asset('app.js'), css: asset('app.css') };
+  const assets = { js: asset('app.js'), css: asset('app.css'), icon: asset('favicon.svg') };
 
   addSecurityHeaders(app);
   acceptForms(app);
@@ -52,6 +52,7 @@ export async function uiPlugin(app: FastifyInstance, { store, approvals, identit
 
   app.get('/ui/app.js', (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(assets.js));
   app.get('/ui/app.css', (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'no-cache').send(assets.css));
+  app.get('/ui/favicon.svg', (_request, reply) => reply.type('image/svg+xml').header('cache-control', 'max-age=86400').send(assets.icon));
   auth.routes(app);
 
   /** Pages need a signed-in person; anyone else is sent to sign in. */
