@@ -58,12 +58,23 @@ export function formFields(request: FastifyRequest, allowed: readonly string[]):
   return form;
 }
 
-/** A browser always sends Origin on a POST; one naming another origin is refused before anything else. */
+/**
+ * A browser sends Origin on every POST; one naming another host is refused
+ * before anything else. Hosts are compared, not schemes, so a TLS-terminating
+ * proxy in front (https outside, http here) does not break every form.
+ */
 export function refuseForeignOrigin(request: FastifyRequest): void {
   const origin = request.headers.origin;
   if (origin === undefined) return;
-  const expected = `${request.protocol}://${request.headers.host}`;
-  if (origin !== expected) throw forbidden('cross_origin', `Form posts must come from this site (${expected}), not ${origin}.`);
+  let host: string | undefined;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    host = undefined; // "null" or garbage
+  }
+  if (!host || host !== request.headers.host) {
+    throw forbidden('cross_origin', `Form posts must come from this site (${request.headers.host ?? 'unknown host'}), not ${origin}.`);
+  }
 }
 
 export const csrfRefused = (): CountersignError =>

@@ -11,7 +11,7 @@ import { hasChromium, launchChromium, liveReady, signIn } from '../support/brows
 const POLICY = 'timeouts: { triage: 5s }\nsweep_interval: 1s\n';
 const normal = (overrides: Record<string, unknown> = {}) => dropTableProposal({ urgency: 'normal', ...overrides });
 
-describe.skipIf(!hasChromium)('the approval UI in Chromium', () => {
+describe.skipIf(!hasChromium)('the approval UI in Chromium', { timeout: 60_000 }, () => {
   let server: TestServer;
   let browser: Browser;
   const tokens: Record<string, string> = {};

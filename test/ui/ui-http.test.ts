@@ -66,6 +66,16 @@ describe('the approval UI over HTTP', () => {
     expect((await api(server.url, alice).get(`/v1/proposals/${proposal.id}`)).body.approvals).toEqual([]);
   });
 
+  it('refuses a post whose Origin is another site, or null, even with a valid session and token', async () => {
+    const { body: proposal } = await api(server.url, agent).propose(dropTableProposal());
+    const { cookie, csrf } = await signIn(server.url, alice);
+    for (const origin of ['http://evil.example', 'null']) {
+      const response = await post(server.url, `/proposals/${proposal.id}/decision`, cookie, { csrf, verdict: 'approve', reason: 'ok' }, { origin });
+      expect(response.status).toBe(403);
+    }
+    expect((await api(server.url, alice).get(`/v1/proposals/${proposal.id}`)).body.approvals).toEqual([]);
+  });
+
   it('records when an approver first opens a proposal page, for review-time statistics', async () => {
     const { body: proposal } = await api(server.url, agent).propose(dropTableProposal());
     const { cookie, csrf } = await signIn(server.url, alice);

@@ -14,7 +14,7 @@ const POLICY = 'sweep_interval: 1s\nrubber_stamp: { min_decisions: 3 }\n';
 /** Nothing wider than the window: readable without sideways scrolling. */
 const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
-describe.skipIf(!hasChromium)('the approval UI at desktop and phone width', () => {
+describe.skipIf(!hasChromium)('the approval UI at desktop and phone width', { timeout: 60_000 }, () => {
   const clock = manualClock(Date.now());
   let server: TestServer;
   let browser: Browser;
