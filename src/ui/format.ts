@@ -23,4 +23,7 @@ export const formatTime = (iso: string | null | undefined): string =>
 export const formatUsd = (usd: number | null): string =>
   usd === null ? 'not stated' : `$${usd.toLocaleString('en-US', { maximumFractionDigits: 2 })}`;
 
+/** Rubber-stamp flags in words a reviewer reads at a glance. */
+export const FLAG_TEXT: Record<string, string> = { high_approval_rate: 'approves almost everything', fast_reviews: 'decides very fast' };
+
 export const approvalsSoFar = (p: Proposal): string => `${p.approvals.length} of ${p.required_approvals}`;

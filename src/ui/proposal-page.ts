@@ -3,7 +3,7 @@ import type { Identity } from '../domain/identity.js';
 import type { Decision, Proposal } from '../domain/proposal.js';
 import { countdown, proposerLabel, riskBadges, statusBadge } from './badges.js';
 import { decideForm, type DecideFormOptions } from './decide-form.js';
-import { approvalsSoFar, formatTime, formatUsd } from './format.js';
+import { approvalsSoFar, FLAG_TEXT, formatTime, formatUsd } from './format.js';
 import { highlight, languageOf } from './highlight.js';
 import { html, type SafeHtml } from './html.js';
 import { layout, type PageContext } from './layout.js';
@@ -14,6 +14,8 @@ export interface ProposalView {
   /** `undefined` when the viewer may not read the audit log. */
   events: AuditEvent[] | undefined;
   flash?: string;
+  /** Rubber-stamp flags of the people who decided, so the next reviewer knows how much an approval weighs. */
+  flags: Map<string, string[]>;
   form: Omit<DecideFormOptions, 'csrf'>;
 }
 
@@ -52,15 +54,17 @@ function impact(p: Proposal): SafeHtml {
 </section>`;
 }
 
-const decisionItem = (d: Decision, verb: string) =>
-  html`<li><strong>${d.identity}</strong>${d.principal !== d.identity ? html` <span class="muted">(for ${d.principal})</span>` : ''} ${verb} at ${formatTime(d.at)}<blockquote class="prose">${d.reason}</blockquote></li>`;
+const decisionItem = (d: Decision, verb: string, flags: string[] = []) =>
+  html`<li><strong>${d.identity}</strong>${d.principal !== d.identity ? html` <span class="muted">(for ${d.principal})</span>` : ''} ${verb} at ${formatTime(d.at)}${flags.map(
+    (f) => html` <span class="badge flag" title="rubber-stamp flag from the approver report">${FLAG_TEXT[f] ?? f}</span>`,
+  )}<blockquote class="prose">${d.reason}</blockquote></li>`;
 
-function decisions(p: Proposal): SafeHtml {
+function decisions(p: Proposal, flags: Map<string, string[]>): SafeHtml {
   const e = p.execution;
   return html`<section id="decisions" data-region class="card" aria-labelledby="decisions-title">
 <h2 id="decisions-title">Decisions: <span class="approvals-count">${approvalsSoFar(p)}</span> approvals ${statusBadge(p.status)}</h2>
 ${p.approvals.length === 0 && !p.rejection ? html`<p class="muted">No decisions yet.</p>` : ''}
-<ul class="decisions">${p.approvals.map((d) => decisionItem(d, 'approved'))}${p.rejection ? decisionItem(p.rejection, 'rejected') : ''}</ul>
+<ul class="decisions">${p.approvals.map((d) => decisionItem(d, 'approved', flags.get(d.identity)))}${p.rejection ? decisionItem(p.rejection, 'rejected', flags.get(p.rejection.identity)) : ''}</ul>
 <h3>Execution</h3>
 <p>State: <strong class="execution-state">${e.state.replace('_', ' ')}</strong>${e.claimed_by ? html` · claimed by ${e.claimed_by} at ${formatTime(e.claimed_at)}` : ''}${
     e.finished_at ? html` · finished at ${formatTime(e.finished_at)}` : ''
@@ -106,7 +110,7 @@ ${action(p)}
 ${impact(p)}
 </div>
 <div>
-${decisions(p)}
+${decisions(p, view.flags)}
 ${decideForm(p, context.viewer, context.now, { ...view.form, csrf: context.csrf })}
 </div>
 </div>

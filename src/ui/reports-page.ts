@@ -1,7 +1,7 @@
 import type { ApproverStats, RubberStampThresholds } from '../domain/approver-stats.js';
 import type { VerifyResult } from '../audit/hash-chain.js';
 import type { ApprovalService } from '../service/approval-service.js';
-import { formatTime } from './format.js';
+import { FLAG_TEXT, formatTime } from './format.js';
 import { html, type SafeHtml } from './html.js';
 import { layout, type PageContext } from './layout.js';
 
@@ -13,7 +13,6 @@ export interface ReportsView {
 }
 
 const percent = (rate: number) => `${Math.round(rate * 100)}%`;
-const FLAG_TEXT: Record<string, string> = { high_approval_rate: 'approves almost everything', fast_reviews: 'decides very fast' };
 
 /** Approval rate per approver as bars, with the policy's limit drawn across: attributes only, no inline style (CSP). */
 function chart(approvers: ApproverStats[], limit: number): SafeHtml {

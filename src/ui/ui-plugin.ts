@@ -78,7 +78,9 @@ export async function uiPlugin(app: FastifyInstance, { store, approvals, identit
     const proposal = await approvals.get(id, viewer.identity); // records an approver's first view
     const owner = (await store.getIdentity(proposal.proposer))?.owner;
     const events = canReadReports(viewer.identity) ? await store.auditEventsFor(id) : undefined;
-    return page(reply, status, proposalPage({ ...context(viewer), viewer: viewer.identity, csrf: viewer.csrf }, { proposal, owner, events, form, flash }));
+    const decided = proposal.approvals.length > 0 || proposal.rejection !== null;
+    const flags = new Map(decided ? (await approvals.approverReport()).approvers.map((a) => [a.identity, a.flags] as const) : []);
+    return page(reply, status, proposalPage({ ...context(viewer), viewer: viewer.identity, csrf: viewer.csrf }, { proposal, owner, events, form, flash, flags }));
   }
 
   app.get<{ Params: { id: string } }>('/proposals/:id', async (request, reply) => {
