@@ -1,9 +1,7 @@
 import { createServer, type Server } from 'node:http';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, dropTableProposal, startTestServer, tempDir, type TestServer } from '../support/harness.js';
+import { api, dropTableProposal, startTestServer, type TestServer } from '../support/harness.js';
 import { hasChromium, launchChromium, liveReady, signIn } from '../support/browser.js';
 
 // Triage proposals expire after 5 s and the sweeper runs every second, so the
