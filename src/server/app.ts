@@ -6,6 +6,7 @@ import type { ApprovalService } from '../service/approval-service.js';
 import { verifyLog } from '../service/audit-service.js';
 import type { IdentityService } from '../service/identity-service.js';
 import type { Store } from '../store/store.js';
+import { uiPlugin } from '../ui/ui-plugin.js';
 import { openApiDocument } from './openapi.js';
 import { handleError } from './problem.js';
 
@@ -20,6 +21,7 @@ export interface AppDeps {
   approvals: ApprovalService;
   identities: IdentityService;
   logger?: boolean;
+  clock?: () => number;
 }
 
 const AUDIT_ROLES: Role[] = ['auditor', 'admin'];
@@ -46,7 +48,7 @@ function waitQuery(value: unknown): number {
 const bearer = (request: FastifyRequest) => /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
 
 /** The HTTP API (contract §4). Only this layer knows HTTP. */
-export function buildApp({ store, approvals, identities, logger = false }: AppDeps): FastifyInstance {
+export function buildApp({ store, approvals, identities, logger = false, clock = Date.now }: AppDeps): FastifyInstance {
   const app = Fastify({ logger, bodyLimit: 1_048_576, return503OnClosing: true });
   app.decorateRequest('identity', null as unknown as Identity);
   app.setErrorHandler(handleError);
@@ -104,6 +106,8 @@ export function buildApp({ store, approvals, identities, logger = false }: AppDe
       return approvals.expiredReport();
     });
   }, { prefix: '/v1' });
+
+  app.register(uiPlugin, { store, approvals, identities, clock });
 
   return app;
 }

@@ -40,7 +40,7 @@ export async function serve({ store: location, host, port, policy, clock = Date.
     (ids) => say(`Expired ${ids.length} proposal(s) for team review (never retried): ${ids.join(', ')}`),
     (error) => say(`Sweeper error: ${(error as Error).message}`),
   );
-  const app = buildApp({ store, approvals, identities });
+  const app = buildApp({ store, approvals, identities, clock });
   await app.listen({ host, port });
   const address = app.server.address();
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${typeof address === 'object' && address ? address.port : port}`;

@@ -1,0 +1,94 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { CountersignError, unauthenticated } from '../domain/errors.js';
+import type { Identity } from '../domain/identity.js';
+import type { IdentityService } from '../service/identity-service.js';
+import { parseToken } from '../service/tokens.js';
+import type { Store } from '../store/store.js';
+import { parseCookies, serializeCookie } from './cookies.js';
+import type { Session, SessionKeeper } from './session.js';
+import { signInPage } from './sign-in-page.js';
+import { csrfRefused, formFields, redirect, refuseForeignOrigin } from './ui-security.js';
+
+export const SESSION_COOKIE = 'cs_session';
+/** Holds the nonce a sign-in form's CSRF token is derived from (login CSRF). */
+const SIGN_IN_COOKIE = 'cs_signin';
+const SIGN_IN_WINDOW_S = 15 * 60;
+
+export interface Viewer {
+  identity: Identity;
+  session: Session;
+  csrf: string;
+}
+
+export interface UiAuthDeps {
+  store: Store;
+  identities: IdentityService;
+  sessions: SessionKeeper;
+  clock: () => number;
+}
+
+export function createUiAuth({ store, identities, sessions, clock }: UiAuthDeps) {
+  const secure = (request: FastifyRequest) => (request.protocol === 'https' ? '; Secure' : '');
+
+  /** The signed-in human behind a request; the token they signed in with must still exist. */
+  async function viewerOf(request: FastifyRequest): Promise<Viewer | undefined> {
+    const session = sessions.read(parseCookies(request.headers.cookie).get(SESSION_COOKIE));
+    if (!session) return undefined;
+    const record = await store.findCredential(session.tid);
+    if (!record || record.identity.kind !== 'human') return undefined;
+    return { identity: record.identity, session, csrf: sessions.csrfToken(session.sid) };
+  }
+
+  /** For state-changing posts: a session, a foreign-free origin and that session's CSRF token. */
+  async function postingViewer(request: FastifyRequest, allowed: readonly string[]) {
+    refuseForeignOrigin(request);
+    const viewer = await viewerOf(request);
+    if (!viewer) throw unauthenticated('Your session has ended; sign in again.');
+    const form = formFields(request, allowed);
+    if (!sessions.csrfMatches(viewer.session.sid, form.csrf)) throw csrfRefused();
+    return { viewer, form };
+  }
+
+  function routes(app: FastifyInstance): void {
+    app.get('/sign-in', async (request, reply) => {
+      if (await viewerOf(request)) return redirect(reply, '/');
+      const nonce = sessions.nonce();
+      reply.header('set-cookie', serializeCookie(SIGN_IN_COOKIE, nonce, { maxAgeSeconds: SIGN_IN_WINDOW_S }) + secure(request));
+      return reply.type('text/html; charset=utf-8').send(signInPage(clock(), sessions.csrfToken(nonce)).value);
+    });
+
+    app.post('/sign-in', async (request, reply) => {
+      refuseForeignOrigin(request);
+      const form = formFields(request, ['csrf', 'token']);
+      const nonce = parseCookies(request.headers.cookie).get(SIGN_IN_COOKIE);
+      if (!nonce || !sessions.csrfMatches(nonce, form.csrf)) throw csrfRefused();
+      const again = (status: number, message: string) =>
+        reply.code(status).type('text/html; charset=utf-8').send(signInPage(clock(), sessions.csrfToken(nonce), message).value);
+      let identity: Identity;
+      try {
+        identity = await identities.authenticate(form.token?.trim());
+      } catch (error) {
+        if (CountersignError.is(error) && error.status === 401) return again(401, 'That token is not valid.');
+        throw error;
+      }
+      if (identity.kind !== 'human') return again(403, `"${identity.name}" is an agent; only people sign in to decide.`);
+      const { cookie } = sessions.issue(parseToken(form.token!.trim())!.token_id);
+      reply.header('set-cookie', [
+        serializeCookie(SESSION_COOKIE, cookie, { maxAgeSeconds: sessions.ttlMs / 1000 }) + secure(request),
+        serializeCookie(SIGN_IN_COOKIE, '', { maxAgeSeconds: 0 }),
+      ]);
+      return redirect(reply, '/');
+    });
+
+    app.post('/sign-out', async (request, reply) => {
+      const { viewer } = await postingViewer(request, ['csrf']);
+      sessions.revoke(viewer.session);
+      reply.header('set-cookie', serializeCookie(SESSION_COOKIE, '', { maxAgeSeconds: 0 }));
+      return redirect(reply, '/sign-in');
+    });
+  }
+
+  return { viewerOf, postingViewer, routes };
+}
+
+export type UiAuth = ReturnType<typeof createUiAuth>;

@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CountersignError, invalidInput } from '../domain/errors.js';
+import { STATUSES, type Status } from '../domain/proposal.js';
+import type { ApprovalService } from '../service/approval-service.js';
+import { verifyLog } from '../service/audit-service.js';
+import type { IdentityService } from '../service/identity-service.js';
+import type { Store } from '../store/store.js';
+import type { SafeHtml } from './html.js';
+import { canReadReports, errorPage } from './layout.js';
+import { createLiveEvents } from './live-events.js';
+import { proposalPage } from './proposal-page.js';
+import { queuePage } from './queue-page.js';
+import { reportsPage } from './reports-page.js';
+import { createSessionKeeper } from './session.js';
+import { createUiAuth, type Viewer } from './ui-auth.js';
+import { acceptForms, addSecurityHeaders, redirect } from './ui-security.js';
+
+export interface UiOptions {
+  store: Store;
+  approvals: ApprovalService;
+  identities: IdentityService;
+  clock: () => number;
+  /** How long a sign-in lasts; 8 hours (a working day) unless set. */
+  sessionTtlMs?: number;
+}
+
+const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url));
+const FLASH: Record<string, string> = { approve: 'Your approval is recorded.', reject: 'Your rejection is recorded.' };
+const page = (reply: FastifyReply, status: number, body: SafeHtml) => reply.code(status).type('text/html; charset=utf-8').send(body.value);
+
+/** The web approval UI: server-rendered pages under `/`, same origin as the API. */
+export async function uiPlugin(app: FastifyInstance, { store, approvals, identities, clock, sessionTtlMs = 8 * 3600_000 }: UiOptions) {
+  const sessions = createSessionKeeper({ ttlMs: sessionTtlMs, clock });
+  const auth = createUiAuth({ store, identities, sessions, clock });
+  const live = createLiveEvents(store);
+  const assets = { js: asset('app.js'), css: asset('app.css'), icon: asset('favicon.svg') };
+
+  addSecurityHeaders(app);
+  acceptForms(app);
+  app.addHook('preClose', async () => live.closeAll());
+
+  // Errors on UI routes are pages, not problem+json; refusals keep their status.
+  app.setErrorHandler(async (error: FastifyError | CountersignError, request, reply) => {
+    const viewer = await auth.viewerOf(request).catch(() => undefined);
+    const context = { viewer: viewer?.identity, csrf: viewer?.csrf, now: clock() };
+    if (CountersignError.is(error)) return page(reply, error.status, errorPage(context, error.status, error.detail));
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 503;
+    if (status === 503) request.log.error({ err: error }, 'UI request failed');
+    return page(reply, status, errorPage(context, status, status === 503 ? 'The request could not be completed; try again.' : error.message));
+  });
+
+  app.get('/ui/app.js', (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(assets.js));
+  app.get('/ui/app.css', (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'no-cache').send(assets.css));
+  app.get('/ui/favicon.svg', (_request, reply) => reply.type('image/svg+xml').header('cache-control', 'max-age=86400').send(assets.icon));
+  auth.routes(app);
+
+  /** Pages need a signed-in person; anyone else is sent to sign in. */
+  async function signedIn(request: FastifyRequest, reply: FastifyReply): Promise<Viewer | undefined> {
+    const viewer = await auth.viewerOf(request);
+    if (!viewer) redirect(reply, '/sign-in');
+    return viewer;
+  }
+  const context = (viewer: Viewer) => ({ viewer: viewer.identity, csrf: viewer.csrf, now: clock() });
+
+  app.get('/', async (request, reply) => {
+    const viewer = await signedIn(request, reply);
+    if (!viewer) return reply;
+    const asked = (request.query as Record<string, unknown>).status;
+    const status: Status | 'all' = asked === 'all' || (STATUSES as readonly unknown[]).includes(asked) ? (asked as Status | 'all') : 'pending';
+    const proposals = await approvals.list(status === 'all' ? undefined : status);
+    const owners = new Map<string, string | null>();
+    for (const name of new Set(proposals.map((p) => p.proposer))) owners.set(name, (await store.getIdentity(name))?.owner ?? null);
+    return page(reply, 200, queuePage(context(viewer), { status, proposals, owners }));
+  });
+
+  async function showProposal(reply: FastifyReply, viewer: Viewer, id: string, status: number, form: { error?: string; reason?: string } = {}, flash?: string) {
+    const proposal = await approvals.get(id, viewer.identity); // records an approver's first view
+    const owner = (await store.getIdentity(proposal.proposer))?.owner;
+    const events = canReadReports(viewer.identity) ? await store.auditEventsFor(id) : undefined;
+    const decided = proposal.approvals.length > 0 || proposal.rejection !== null;
+    const flags = new Map(decided ? (await approvals.approverReport()).approvers.map((a) => [a.identity, a.flags] as const) : []);
+    return page(reply, status, proposalPage({ ...context(viewer), viewer: viewer.identity, csrf: viewer.csrf }, { proposal, owner, events, form, flash, flags }));
+  }
+
+  app.get<{ Params: { id: string } }>('/proposals/:id', async (request, reply) => {
+    const viewer = await signedIn(request, reply);
+    if (!viewer) return reply;
+    const done = (request.query as Record<string, unknown>).done;
+    return showProposal(reply, viewer, request.params.id, 200, {}, typeof done === 'string' ? FLASH[done] : undefined);
+  });
+
+  // One proposal per request, one reason, one verdict; refusals re-show the page with the reason kept.
+  app.post<{ Params: { id: string } }>('/proposals/:id/decision', async (request, reply) => {
+    const { viewer, form } = await auth.postingViewer(request, ['csrf', 'verdict', 'reason']);
+    const id = request.params.id;
+    if (form.verdict !== 'approve' && form.verdict !== 'reject') throw invalidInput([{ field: 'verdict', message: 'must be approve or reject' }]);
+    try {
+      await approvals[form.verdict](id, viewer.identity, { reason: form.reason ?? '' });
+    } catch (error) {
+      if (!CountersignError.is(error) || error.status === 404) throw error;
+      const blank = error.code === 'invalid_input' && !form.reason?.trim();
+      const message = blank ? 'A reason is required: say what you checked, or why you refuse.' : error.detail;
+      return showProposal(reply, viewer, id, error.status, { error: message, reason: form.reason });
+    }
+    return redirect(reply, `/proposals/${encodeURIComponent(id)}?done=${form.verdict}`);
+  });
+
+  app.get('/reports', async (request, reply) => {
+    const viewer = await signedIn(request, reply);
+    if (!viewer) return reply;
+    if (!canReadReports(viewer.identity)) return page(reply, 403, errorPage(context(viewer), 403, 'Reports are for auditors and admins.'));
+    const [{ approvers, thresholds }, { items: expired }, verify] = await Promise.all([approvals.approverReport(), approvals.expiredReport(), verifyLog(store)]);
+    return page(reply, 200, reportsPage(context(viewer), { approvers, thresholds, expired, verify }));
+  });
+
+  app.get('/ui/events', async (request, reply) => {
+    if (!(await auth.viewerOf(request))) return reply.code(401).send();
+    reply.hijack();
+    live.attach(reply.raw);
+  });
+}

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, dropTableProposal, manualClock, startTestServer, type TestServer } from '../support/harness.js';
+
+/** Signs in through the real form over plain HTTP; returns the session cookie and a page's CSRF token. */
+async function signIn(url: string, token: string) {
+  const form = await fetch(`${url}/sign-in`);
+  const nonce = form.headers.get('set-cookie')!.split(';')[0]!;
+  const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())![1]!;
+  const response = await post(url, '/sign-in', nonce, { csrf, token });
+  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('cs_session='))!.split(';')[0]!;
+  const page = await (await fetch(`${url}/`, { headers: { cookie } })).text();
+  return { cookie, csrf: /name="csrf" value="([^"]+)"/.exec(page)![1]! };
+}
+
+const post = (url: string, path: string, cookie: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+  fetch(`${url}${path}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, origin: url, 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(fields),
+  });
+
+describe('the approval UI over HTTP', () => {
+  const clock = manualClock(Date.now());
+  let server: TestServer;
+  let alice: string;
+  let agent: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ clock });
+    alice = await server.addIdentity('alice', 'human', ['approver']);
+    agent = await server.addIdentity('agent-7', 'agent', ['proposer']);
+  });
+  afterAll(() => server?.close());
+
+  it('sends pages with a strict CSP and no-store caching', async () => {
+    const response = await fetch(`${server.url}/sign-in`);
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(response.headers.get('content-security-policy')).not.toContain('unsafe-inline');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(await response.text()).not.toMatch(/<script>|style="/);
+  });
+
+  it('leaves the JSON API refusing form bodies', async () => {
+    const response = await api(server.url, agent).call('POST', '/v1/proposals', 'what=x', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(response.status).toBe(415);
+  });
+
+  it('refuses a sign-in form without its CSRF token', async () => {
+    const response = await post(server.url, '/sign-in', '', { csrf: 'x', token: alice });
+    expect(response.status).toBe(403);
+  });
+
+  it('refuses a decision form that carries anything besides csrf, verdict and reason', async () => {
+    const { body: proposal } = await api(server.url, agent).propose(dropTableProposal());
+    const { cookie, csrf } = await signIn(server.url, alice);
+    const bundle = await post(server.url, `/proposals/${proposal.id}/decision`, cookie, { csrf, verdict: 'approve', reason: 'ok', ids: 'a,b' });
+    expect(bundle.status).toBe(400);
+    const twice = await fetch(`${server.url}/proposals/${proposal.id}/decision`, {
+      method: 'POST',
+      headers: { cookie, origin: server.url, 'content-type': 'application/x-www-form-urlencoded' },
+      body: `csrf=${encodeURIComponent(csrf)}&verdict=approve&reason=ok&reason=again`,
+    });
+    expect(twice.status).toBe(400);
+    expect((await api(server.url, alice).get(`/v1/proposals/${proposal.id}`)).body.approvals).toEqual([]);
+  });
+
+  it('refuses a post whose Origin is another site, or null, even with a valid session and token', async () => {
+    const { body: proposal } = await api(server.url, agent).propose(dropTableProposal());
+    const { cookie, csrf } = await signIn(server.url, alice);
+    for (const origin of ['http://evil.example', 'null']) {
+      const response = await post(server.url, `/proposals/${proposal.id}/decision`, cookie, { csrf, verdict: 'approve', reason: 'ok' }, { origin });
+      expect(response.status).toBe(403);
+    }
+    expect((await api(server.url, alice).get(`/v1/proposals/${proposal.id}`)).body.approvals).toEqual([]);
+  });
+
+  it('records when an approver first opens a proposal page, for review-time statistics', async () => {
+    const { body: proposal } = await api(server.url, agent).propose(dropTableProposal());
+    const { cookie, csrf } = await signIn(server.url, alice);
+    await fetch(`${server.url}/proposals/${proposal.id}`, { headers: { cookie } });
+    clock.advance(90_000);
+    await post(server.url, `/proposals/${proposal.id}/decision`, cookie, { csrf, verdict: 'reject', reason: 'No rollback tested' });
+    const admin = await server.addIdentity('audrey', 'human', ['auditor']);
+    const report = (await api(server.url, admin).get('/v1/reports/approvers')).body;
+    expect(report.approvers.find((a: { identity: string }) => a.identity === 'alice').median_review_seconds).toBe(90);
+  });
+
+  it('ends a session after eight hours and after sign-out', async () => {
+    const { cookie, csrf } = await signIn(server.url, alice);
+    expect((await fetch(`${server.url}/`, { headers: { cookie }, redirect: 'manual' })).status).toBe(200);
+    await post(server.url, '/sign-out', cookie, { csrf });
+    expect((await fetch(`${server.url}/`, { headers: { cookie }, redirect: 'manual' })).status).toBe(303);
+
+    const later = await signIn(server.url, alice);
+    clock.advance(8 * 3600_000);
+    const expired = await fetch(`${server.url}/`, { headers: { cookie: later.cookie }, redirect: 'manual' });
+    expect(expired.status).toBe(303);
+    expect(expired.headers.get('location')).toBe('/sign-in');
+    expect((await fetch(`${server.url}/ui/events`, { headers: { cookie: later.cookie } })).status).toBe(401);
+  });
+});
