@@ -109,7 +109,7 @@ describe.skipIf(!hasChromium)('the approval UI in Chromium', { timeout: 60_000 }
     await page.goto(`${server.url}/proposals/${proposal.id}`);
     expect(await page.getByRole('button', { name: 'Approve this proposal' }).isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'Reject this proposal' }).isDisabled()).toBe(true);
-    expect(await page.locator('#decide-blocked').innerText()).toContain('"carol" answers to "carol", who is also behind the proposer "agent-7"');
+    expect(await page.locator('#decide-blocked').innerText()).toContain('"carol" is behind the proposer "agent-7"; two other people must decide.');
     await context.close();
   });
 
