@@ -8,9 +8,10 @@ import Database from 'better-sqlite3';
 import { createIdentityService } from '../src/service/identity-service.js';
 import { MIGRATIONS } from '../src/store/sqlite/sqlite-schema.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { percentile, startServeProcess } from './support/serve-process.js';
+import { startServe } from '../test/support/serve-process.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+// BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server process.
 // The disk's fsync rate drifts a lot over seconds, so the two measurements alternate in short rounds.
 const ROUNDS = 6;
 const WORKERS = 8;
@@ -66,11 +67,13 @@ function openRawCommitter(): { cyclesFor(seconds: number): number; close(): void
   };
 }
 
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
 async function main() {
   const rawCommitter = openRawCommitter();
 
   const dbFile = join(dir, 'countersign.db');
-  const server = await startServeProcess(['--db', dbFile, '--port', '0']);
+  const server = await startServe(['--db', dbFile, '--port', '0'], { nodeArgs: process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) });
   const store = openSqliteStore(dbFile);
   const ids = createIdentityService({ store, clock: Date.now });
   const token = async (name: string, kind: 'human' | 'agent', roles: string[]) => (await ids.add({ name, kind, roles }, 'bench')).token;
@@ -143,8 +146,7 @@ async function main() {
     `deciding approval sent -> waiting long-poll returned:           p50 ${percentile(wake, 50).toFixed(2)} ms, p99 ${percentile(wake, 99).toFixed(2)} ms` +
       `  (the approval's own round trip: p50 ${percentile(roundTrip, 50).toFixed(2)} ms, p99 ${percentile(roundTrip, 99).toFixed(2)} ms)`,
   );
-  server.child.kill('SIGINT');
-  await new Promise((r) => server.child.once('exit', r));
+  await server.stop();
   rmSync(dir, { recursive: true, force: true });
 }
 

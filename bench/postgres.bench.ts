@@ -6,7 +6,7 @@ import pg from 'pg';
 import { createIdentityService } from '../src/service/identity-service.js';
 import { openPostgresStore } from '../src/store/postgres/pg-store.js';
 import { call, proposalBody } from '../test/replicas/race-client.js';
-import { freePort, policyFile, type Replica, startReplica } from '../test/replicas/replica-process.js';
+import { freePort, policyFile, type Replica, startReplica } from '../test/support/serve-process.js';
 
 const BASE_URL = process.env.COUNTERSIGN_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.COUNTERSIGN_BENCH_SECONDS ?? 4);

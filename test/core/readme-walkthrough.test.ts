@@ -1,10 +1,10 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/harness.js';
+import { type ServeProcess, startServe } from '../support/serve-process.js';
 
 const root = join(import.meta.dirname, '../..');
 const bin = join(root, 'bin/countersign.js');
@@ -17,18 +17,8 @@ function walkthroughScript(): string {
   return block[1]!;
 }
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-
 let dir: string;
-let server: ChildProcess;
-let serverOutput = '';
-let url: string;
+let server: ServeProcess;
 
 beforeAll(async () => {
   dir = tempDir('countersign-readme-');
@@ -36,26 +26,17 @@ beforeAll(async () => {
   // `npx countersign` outside the checkout: a shim that runs this checkout's bin, nothing else.
   writeFileSync(join(dir, 'npx'), `#!/bin/sh\n[ "$1" = countersign ] && shift\nexec "${process.execPath}" "${bin}" "$@"\n`);
   chmodSync(join(dir, 'npx'), 0o755);
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, [bin, 'serve', '--port', String(port)], { cwd: dir });
-  await new Promise<void>((resolve, reject) => {
-    server.stdout!.on('data', (chunk: Buffer) => {
-      serverOutput += chunk.toString();
-      if (serverOutput.includes('listening on')) resolve();
-    });
-    server.once('exit', (code) => reject(new Error(`serve exited ${code}: ${serverOutput}`)));
-  });
+  server = await startServe(['--port', '0'], { cwd: dir });
 }, 60_000);
 
-afterAll(() => {
-  server?.kill();
+afterAll(async () => {
+  await server?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe('the README walk-through', () => {
   it('prints the admin token once on first start', () => {
-    expect(serverOutput).toMatch(/Created identity "admin".*\ncs_[0-9a-f]{16}_[A-Za-z0-9_-]{43}\n/);
+    expect(server.output.join('\n')).toMatch(/Created identity "admin".*\ncs_[0-9a-f]{16}_[A-Za-z0-9_-]{43}\n/);
   });
 
   it('runs as documented: refusals for the agent and its owner, two approvals, one claim, a verified log', () => {
@@ -63,7 +44,7 @@ describe('the README walk-through', () => {
     try {
       output = execFileSync('bash', ['-c', walkthroughScript()], {
         cwd: dir,
-        env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, COUNTERSIGN_URL: url },
+        env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, COUNTERSIGN_URL: server.url },
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'pipe'],
       });

@@ -10,7 +10,7 @@ import type { Store } from '../../src/store/store.js';
 import { readOnlyProposal } from '../support/harness.js';
 import { freshDatabase, TEST_PG_URL } from '../support/postgres.js';
 import { call, callAny, inParallel, proposalBody, type Reply } from './race-client.js';
-import { freePort, policyFile, type Replica, startReplica } from './replica-process.js';
+import { freePort, policyFile, type Replica, startReplica } from '../support/serve-process.js';
 
 const BIN = fileURLToPath(new URL('../../bin/countersign.js', import.meta.url));
 const cli = promisify(execFile);

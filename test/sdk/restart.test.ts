@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -6,7 +5,7 @@ import { createClient, type Action, type Proposal } from '../../src/sdk/index.js
 import { createIdentityService } from '../../src/service/identity-service.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { api, tempDir } from '../support/harness.js';
-import { freePort, killServerProcess, startServerProcess } from './server-process.js';
+import { freePort, type ServeProcess, startServe } from '../support/serve-process.js';
 
 async function addIdentities(dbFile: string) {
   const store = openSqliteStore(dbFile);
@@ -19,10 +18,11 @@ async function addIdentities(dbFile: string) {
   }
 }
 
-let child: ChildProcess | undefined;
+let server: ServeProcess | undefined;
+const startServer = (port: number) => startServe(['--db', dbFile, '--port', String(port)]);
 let dbFile = '';
 afterEach(async () => {
-  if (child) await killServerProcess(child);
+  await server?.kill();
   rmSync(dirname(dbFile), { recursive: true, force: true });
 });
 
@@ -32,7 +32,7 @@ describe('gate.run across a server restart', () => {
     const tokens = await addIdentities(dbFile);
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    child = await startServerProcess(dbFile, port);
+    server = await startServer(port);
 
     let networkErrors = 0;
     const countingFetch: typeof fetch = (input, init) =>
@@ -62,10 +62,10 @@ describe('gate.run across a server restart', () => {
     );
     await vi.waitFor(() => expect(proposal?.status).toBe('pending'));
 
-    await killServerProcess(child);
+    await server.kill();
     await new Promise((r) => setTimeout(r, 1_000)); // the gate's long-poll fails and retries meanwhile
     expect(networkErrors).toBeGreaterThan(1);
-    child = await startServerProcess(dbFile, port);
+    server = await startServer(port);
 
     expect((await api(url, tokens.alice).approve(proposal!.id, 'cache is rebuilt nightly')).status).toBe(201);
     expect((await api(url, tokens.bob).approve(proposal!.id, 'ok')).status).toBe(201);

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tempDir } from '../support/harness.js';
+import { tempDir } from './harness.js';
 
 const BIN = fileURLToPath(new URL('../../bin/countersign.js', import.meta.url));
 
@@ -24,10 +24,10 @@ export function policyFile(yaml: string): string {
   return file;
 }
 
-export interface Replica {
+/** A real `countersign serve` process. */
+export interface ServeProcess {
   url: string;
-  port: number;
-  /** Every line it printed, start-up messages and sweeper notices included. */
+  /** Every line it printed, start-up messages (the admin token) and sweeper notices included. */
   output: string[];
   child: ChildProcess;
   /** SIGKILL: no goodbye, in-flight requests and transactions are simply cut off. */
@@ -35,13 +35,9 @@ export interface Replica {
   stop(): Promise<void>;
 }
 
-/** Starts a real `countersign serve` process and resolves once it is listening. */
-export function startReplica(args: { databaseUrl: string; port: number; policy: string }): Promise<Replica> {
-  const child = spawn(
-    process.execPath,
-    [BIN, 'serve', '--database-url', args.databaseUrl, '--port', String(args.port), '--policy', args.policy],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+/** Starts `countersign serve ARGS` and resolves once it is listening. */
+export function startServe(args: string[], options: { cwd?: string; nodeArgs?: string[] } = {}): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, 'serve', ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const end = async (signal: NodeJS.Signals) => {
@@ -56,10 +52,20 @@ export function startReplica(args: { databaseUrl: string; port: number; policy: 
       for (const line of lines) {
         output.push(line);
         const match = /Countersign listening on (\S+)/.exec(line);
-        if (match) resolve({ url: match[1]!, port: args.port, output, child, kill: () => end('SIGKILL'), stop: () => end('SIGTERM') });
+        if (match) resolve({ url: match[1]!, output, child, kill: () => end('SIGKILL'), stop: () => end('SIGTERM') });
       }
     });
     child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     child.once('exit', (code) => reject(new Error(`countersign serve exited (${code}) before listening:\n${output.join('\n')}`)));
   });
+}
+
+export interface Replica extends ServeProcess {
+  port: number;
+}
+
+/** One replica on a shared PostgreSQL database. */
+export async function startReplica(args: { databaseUrl: string; port: number; policy: string }): Promise<Replica> {
+  const serve = await startServe(['--database-url', args.databaseUrl, '--port', String(args.port), '--policy', args.policy]);
+  return { ...serve, port: args.port };
 }
