@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { invalidInput } from './errors.js';
 
 export const ROLES = ['proposer', 'approver', 'executor', 'auditor', 'admin'] as const;
@@ -27,6 +28,14 @@ export interface NewIdentity {
 }
 
 const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+/** The body of `POST /v1/identities`; values are checked by `defineIdentity`. */
+export const newIdentitySchema = z.strictObject({
+  name: z.string(),
+  kind: z.string(),
+  owner: z.string().nullable().optional(),
+  roles: z.array(z.string()).default([]),
+});
 
 /** Validates a new identity against its (already loaded) owner; returns the record to store. */
 export function defineIdentity(input: NewIdentity, owner: Identity | undefined, now: number): Identity {

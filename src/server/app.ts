@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { forbidden, invalidInput, notFound } from '../domain/errors.js';
-import { hasAnyRole, type Identity, type Role } from '../domain/identity.js';
+import { hasAnyRole, type Identity, newIdentitySchema, type Role } from '../domain/identity.js';
+import { parseInput } from '../domain/proposal-schema.js';
 import { STATUSES, type Status } from '../domain/proposal.js';
 import type { ApprovalService } from '../service/approval-service.js';
 import { verifyLog } from '../service/audit-service.js';
@@ -93,6 +94,13 @@ export function buildApp({ store, approvals, identities, logger = false, clock =
       requireRole(request.identity, AUDIT_ROLES);
       return { events };
     });
+    v1.post('/identities', async (request, reply) => {
+      const input = parseInput(newIdentitySchema, request.body);
+      requireRole(request.identity, ['admin']);
+      const { identity, token } = await identities.add(input, request.identity.name);
+      return reply.code(201).send({ ...identity, token });
+    });
+
     v1.get('/audit/verify', async (request) => {
       requireRole(request.identity, AUDIT_ROLES);
       return verifyLog(store);

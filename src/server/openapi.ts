@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { newIdentitySchema } from '../domain/identity.js';
 import { claimBodySchema, decisionBodySchema, outcomeBodySchema, proposalInputSchema } from '../domain/proposal-schema.js';
 
 const problem = { description: 'RFC 9457 problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
@@ -22,6 +23,7 @@ export function openApiDocument(): object {
         DecisionBody: z.toJSONSchema(decisionBodySchema, { io: 'input' }),
         ClaimBody: z.toJSONSchema(claimBodySchema, { io: 'input' }),
         OutcomeBody: z.toJSONSchema(outcomeBodySchema, { io: 'input' }),
+        NewIdentity: z.toJSONSchema(newIdentitySchema, { io: 'input' }),
         Proposal: { type: 'object', required: ['id', 'status', 'action', 'action_hash', 'risk', 'required_approvals', 'approvals', 'execution'] },
         Problem: {
           type: 'object',
@@ -61,6 +63,9 @@ export function openApiDocument(): object {
       },
       '/v1/proposals/{id}/execution/result': { post: { summary: 'Record the outcome', parameters: idParam, requestBody: body('OutcomeBody'), responses: { 200: json(proposal), ...refusals } } },
       '/v1/audit/proposals/{id}': { get: { summary: 'The audit chain of one proposal', parameters: idParam, responses: { 200: json({ type: 'object' }), 401: problem, 403: problem, 404: problem } } },
+      '/v1/identities': {
+        post: { summary: 'Add an identity (admin); its token is in the answer, shown once', requestBody: body('NewIdentity'), responses: { 201: json({ type: 'object' }, 'Created'), 400: problem, 401: problem, 403: problem, 409: problem } },
+      },
       '/v1/audit/verify': { get: { summary: 'Verify the whole audit log', responses: { 200: json({ type: 'object' }), 401: problem, 403: problem } } },
       '/v1/reports/approvers': { get: { summary: 'Per-approver statistics and rubber-stamp flags', responses: { 200: json({ type: 'object' }), 401: problem, 403: problem } } },
       '/v1/reports/expired': { get: { summary: 'Expired proposals for team review', responses: { 200: json({ type: 'object' }), 401: problem, 403: problem } } },

@@ -342,3 +342,24 @@ describe('expiry and reports', () => {
     );
   });
 });
+
+describe('identities over HTTP', () => {
+  it('lets the bootstrap admin add an identity and shows its token once', async () => {
+    const admin = api(t.url, t.adminToken);
+    const res = await admin.post('/v1/identities', { name: 'erin', kind: 'agent', owner: 'alice', roles: ['proposer'] });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ name: 'erin', kind: 'agent', owner: 'alice', principal: 'alice', roles: ['proposer'] });
+    expect(res.body.token).toMatch(/^cs_[0-9a-f]{16}_/);
+    const proposed = await api(t.url, res.body.token).propose(dropTableProposal());
+    expect(proposed.status).toBe(201);
+    expect((await as('alice').approve(proposed.body.id)).body.code).toBe('proposer_principal');
+    expect((await admin.post('/v1/identities', { name: 'erin', kind: 'human' })).status).toBe(409);
+  });
+
+  it('refuses identity management to anyone but an admin, and names bad fields', async () => {
+    expect((await as('alice').post('/v1/identities', { name: 'mallory', kind: 'human', roles: ['admin'] })).status).toBe(403);
+    const bad = await api(t.url, t.adminToken).post('/v1/identities', { name: 'Bad Name', kind: 'robot', roles: ['root'] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['name', 'kind', 'roles']);
+  });
+});

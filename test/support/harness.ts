@@ -22,6 +22,8 @@ export interface TestServer {
   url: string;
   dbFile: string;
   server: RunningServer;
+  /** The token `serve` printed for the bootstrap `admin`. */
+  adminToken: string;
   /** Adds an identity straight in the database (as `countersign identity add` does) and returns its token. */
   addIdentity(name: string, kind: 'human' | 'agent', roles: string[], owner?: string): Promise<string>;
   close(): Promise<void>;
@@ -31,18 +33,20 @@ export interface TestServer {
 export async function startTestServer(options: { policy?: string; clock?: () => number } = {}): Promise<TestServer> {
   const dir = tempDir();
   const dbFile = join(dir, 'countersign.db');
+  const said: string[] = [];
   const server = await serve({
     store: { db: dbFile },
     host: '127.0.0.1',
     port: 0,
     policy: parsePolicy(options.policy ?? '{}'),
     clock: options.clock,
-    say: () => {},
+    say: (line) => said.push(line),
   });
   return {
     url: server.url,
     dbFile,
     server,
+    adminToken: /^cs_\S+$/m.exec(said.join('\n'))![0],
     async addIdentity(name, kind, roles, owner) {
       const store = openSqliteStore(dbFile);
       try {
