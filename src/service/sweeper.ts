@@ -1,5 +1,8 @@
 import type { ApprovalService } from './approval-service.js';
 
+// Node's timers overflow past ~24.8 days and would then fire every millisecond.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Expires overdue proposals every `intervalMs`; `onExpired` tells the team (expired proposals are never retried). */
 export function startSweeper(service: ApprovalService, intervalMs: number, onExpired: (ids: string[]) => void, onError: (e: unknown) => void) {
   let running = false;
@@ -14,7 +17,7 @@ export function startSweeper(service: ApprovalService, intervalMs: number, onExp
     } finally {
       running = false;
     }
-  }, intervalMs);
+  }, Math.min(intervalMs, MAX_TIMER_MS));
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }
