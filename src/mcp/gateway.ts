@@ -1,4 +1,5 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Gate, Urgency } from '../sdk/index.js';
 import { errorOf, type Id, isNotification, isRequest, isResponse, type Message } from './json-rpc.js';
 import { createToolCallHandler } from './tool-call.js';
@@ -24,8 +25,9 @@ export interface GatewayOptions {
  * `tools/call`, which passes the gate first. Resolves when either side closes.
  */
 export async function runGateway({ client, upstream, gate, waitLimitMs, urgency, log }: GatewayOptions): Promise<void> {
-  const toClient = (m: Message) => client.send(m as never);
-  const toUpstream = (m: Message) => upstream.send(m as never);
+  // Messages are relayed as the objects received; the SDK's type only narrows what we never build.
+  const toClient = (m: Message) => client.send(m as JSONRPCMessage);
+  const toUpstream = (m: Message) => upstream.send(m as JSONRPCMessage);
   const calls = createUpstreamCalls(toUpstream);
   const catalog = createToolCatalog(calls);
   let serverName: string | undefined;
