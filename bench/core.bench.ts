@@ -9,6 +9,7 @@ import { createIdentityService } from '../src/service/identity-service.js';
 import { MIGRATIONS } from '../src/store/sqlite/sqlite-schema.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { startServe } from '../test/support/serve-process.js';
+import { percentile } from './percentile.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server process.
@@ -66,8 +67,6 @@ function openRawCommitter(): { cyclesFor(seconds: number): number; close(): void
     close: () => db.close(),
   };
 }
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 async function main() {
   const rawCommitter = openRawCommitter();

@@ -1,18 +1,10 @@
 import type { AuditEvent } from '../domain/audit-event.js';
-import { allEvents, verifyLog } from '../service/audit-service.js';
+import { csvCell } from '../audit/csv.js';
+import { allEvents } from '../service/audit-service.js';
 import type { Store } from '../store/store.js';
 import { refusal, usageError } from './cli-error.js';
 
 type Out = (text: string) => void;
-
-/** Exit 0 when the chain is intact, 1 when tampered. */
-export async function auditVerify(store: Store, json: boolean, out: Out): Promise<0 | 1> {
-  const result = await verifyLog(store);
-  if (json) out(JSON.stringify(result));
-  else if (result.ok) out(`OK: ${result.events} audit events, hash chain intact`);
-  else out(`TAMPERED: first bad seq ${result.first_bad_seq}: ${result.problem}`);
-  return result.ok ? 0 : 1;
-}
 
 export async function auditChain(store: Store, id: string, json: boolean, out: Out): Promise<void> {
   const events = await store.auditEventsFor(id);
@@ -22,13 +14,6 @@ export async function auditChain(store: Store, id: string, json: boolean, out: O
 }
 
 const COLUMNS = ['seq', 'at', 'type', 'proposal_id', 'actor', 'reason', 'data', 'prev_hash', 'hash'] as const;
-
-/** RFC 4180 quoting; a leading =, +, - or @ is neutralised so spreadsheets never run a cell as a formula. */
-function csvCell(value: unknown): string {
-  let text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 export async function auditExport(store: Store, format: string, write: (chunk: string) => void): Promise<void> {
   if (format !== 'jsonl' && format !== 'csv') throw usageError('--format must be jsonl or csv');

@@ -11,7 +11,10 @@ import { serve } from '../server/serve.js';
 import { createIdentityService } from '../service/identity-service.js';
 import { openStore, StoreUnavailableError, type StoreLocation } from '../store/open-store.js';
 import { apiClient } from './api-client.js';
-import { auditChain, auditExport, auditVerify } from './audit-commands.js';
+import { auditChain, auditExport } from './audit-commands.js';
+import type { KeyFlags } from './audit-keys.js';
+import { auditReport } from './audit-report-command.js';
+import { auditChainVerify, auditCheckpoint, auditPublicKey, auditVerifyWithKeys } from './audit-proof-commands.js';
 import { CliError, usageError } from './cli-error.js';
 import { formatProposal, formatRow } from './format.js';
 
@@ -56,12 +59,14 @@ function parsePort(value: string): number {
 }
 
 storeOptions(program.command('serve').description('run the API, the approval UI and the expiry sweeper'))
+  .addOption(new Option('--checkpoint-key <file>', 'checkpoint signing key file, created on first start (default: beside the SQLite file, or ./countersign.checkpoint-key)').env('COUNTERSIGN_CHECKPOINT_KEY_FILE'))
+  .addOption(new Option('--checkpoint-webhook <url>', 'POST every new signed checkpoint to this external witness').env('COUNTERSIGN_CHECKPOINT_WEBHOOK'))
   .option('--port <n>', 'port to listen on', '7420')
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--policy <file>', 'policy file (YAML or JSON)')
-  .action(async (flags: StoreFlags & { port: string; host: string; policy?: string }) => {
+  .action(async (flags: StoreFlags & { port: string; host: string; policy?: string; checkpointKey?: string; checkpointWebhook?: string }) => {
     const policy = flags.policy ? parsePolicy(await readText(flags.policy), flags.policy) : defaultPolicy();
-    const server = await serve({ store: location(flags), host: flags.host, port: parsePort(flags.port), policy, say: out });
+    const server = await serve({ store: location(flags), host: flags.host, port: parsePort(flags.port), policy, say: out, checkpointKeyFile: flags.checkpointKey, checkpointWebhook: flags.checkpointWebhook, policyOrigin: flags.policy });
     out(`Countersign listening on ${server.url} (${flags.databaseUrl ? 'PostgreSQL' : `database ${flags.db}`})`);
     const stop = async () => {
       await server.close();
@@ -183,14 +188,40 @@ program
   .action(async (command: string[], flags: GatewayFlags) => (await import('../mcp/gateway-command.js')).mcpGateway(command, flags));
 
 const audit = program.command('audit').description('auditor commands: work on the database directly, server or not');
-storeOptions(audit.command('verify').description('recompute every hash of the audit log (exit 1 if tampered)'))
+const keyOptions = (cmd: Command) =>
+  storeOptions(cmd)
+    .addOption(new Option('--checkpoint-key <file>', 'checkpoint signing key file (default: beside the SQLite file, or ./countersign.checkpoint-key)').env('COUNTERSIGN_CHECKPOINT_KEY_FILE'))
+    .option('--public-key <key|file>', 'the public key checkpoints must be signed by (default: from the key file)');
+keyOptions(audit.command('verify').description('recompute every hash and the Merkle tree (exit 1 if tampered)'))
+  .option('--checkpoint <file>', 'a saved checkpoint the log must extend (catches a cut tail or a rewritten history)')
   .option('--json', 'print JSON')
-  .action(async (flags: StoreFlags & { json?: boolean }) => {
-    process.exitCode = await withStore(flags, (store) => auditVerify(store, !!flags.json, out));
+  .action(async (flags: KeyFlags & { checkpoint?: string; json?: boolean }) => {
+    process.exitCode = await withStore(flags, (store) => auditVerifyWithKeys(store, flags, out));
   });
-storeOptions(audit.command('chain <id>').description("one proposal's approval chain"))
+keyOptions(audit.command('chain <id>').description("one proposal's approval chain"))
+  .option('--verify', "check each event's inclusion proof against the signed checkpoint, offline")
   .option('--json', 'print JSON')
-  .action(async (id: string, flags: StoreFlags & { json?: boolean }) => withStore(flags, (store) => auditChain(store, id, !!flags.json, out)));
+  .action(async (id: string, flags: KeyFlags & { json?: boolean; verify?: boolean }) => {
+    if (!flags.verify) return withStore(flags, (store) => auditChain(store, id, !!flags.json, out));
+    process.exitCode = await withStore(flags, (store) => auditChainVerify(store, id, flags, out));
+  });
+keyOptions(audit.command('checkpoint').description('save the latest signed checkpoint, to verify against later'))
+  .requiredOption('--out <file>', 'where to write it')
+  .option('--json', 'print JSON')
+  .action(async (flags: KeyFlags & { out: string; json?: boolean }) => withStore(flags, (store) => auditCheckpoint(store, flags, out)));
+keyOptions(audit.command('report').description('write the evidence pack for an auditor: DIR/index.html and JSONL/CSV exports'))
+  .requiredOption('--from <date>', 'first day (or ISO time) of the period')
+  .requiredOption('--to <date>', 'last day (inclusive) or ISO time (exclusive) of the period')
+  .requiredOption('--out <dir>', 'directory to write')
+  .option('--policy <file>', 'the policy in force, for the "how our change management works" page')
+  .option('--json', 'print JSON')
+  .action(async (flags: KeyFlags & { from: string; to: string; out: string; policy?: string; json?: boolean }) => {
+    const policy = flags.policy ? parsePolicy(await readText(flags.policy), flags.policy) : defaultPolicy();
+    process.exitCode = await withStore(flags, (store) => auditReport(store, flags, policy, out));
+  });
+keyOptions(audit.command('public-key').description('print the checkpoint public key (give it to your witnesses)'))
+  .option('--json', 'print JSON')
+  .action((flags: KeyFlags & { json?: boolean }) => auditPublicKey(flags, flags.json ? (text) => out(JSON.stringify({ public_key: text })) : out));
 storeOptions(audit.command('export').description('the whole audit log to stdout'))
   .addOption(new Option('--format <format>', 'jsonl or csv').default('jsonl'))
   .action(async (flags: StoreFlags & { format: string }) =>

@@ -25,4 +25,5 @@ export type AuditEventType =
   | 'execution.claimed'
   | 'execution.recorded'
   | 'attempt.refused'
-  | 'identity.created';
+  | 'identity.created'
+  | 'policy.loaded';

@@ -11,6 +11,8 @@ export interface DecisionRecord {
   at: string;
   /** Milliseconds from the approver first viewing the proposal to deciding; 0 if never viewed. */
   review_ms: number;
+  /** The reason given; null for decisions stored before reasons were kept here. */
+  reason: string | null;
 }
 
 /**

@@ -57,6 +57,7 @@ export function decide(proposal: Proposal, attempt: DecisionAttempt): Change {
     verdict,
     at,
     review_ms: attempt.firstViewedAt === undefined ? 0 : Math.max(0, now - attempt.firstViewedAt),
+    reason,
   };
   const base = { at, proposal_id: proposal.id, actor: actor.name, reason };
 

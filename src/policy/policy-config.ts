@@ -20,8 +20,10 @@ const policyFileSchema = z.strictObject({
       min_decisions: z.number().int().nonnegative().default(5),
       max_approval_rate: z.number().min(0).max(1).default(0.95),
       min_median_review_seconds: z.number().nonnegative().default(30),
+      burst_seconds: z.number().nonnegative().default(10),
+      max_burst_approvals: z.number().int().nonnegative().default(2),
     })
-    .default({ min_decisions: 5, max_approval_rate: 0.95, min_median_review_seconds: 30 }),
+    .default({ min_decisions: 5, max_approval_rate: 0.95, min_median_review_seconds: 30, burst_seconds: 10, max_burst_approvals: 2 }),
   /** `require_approval`: commands the classifiers do not know are treated as unanalysable. */
   unknown: z.enum(['allow', 'require_approval']).default('allow'),
   /** Group name → the identities (or principals) in it, for rules that ask for approvers from groups. */

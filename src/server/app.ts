@@ -4,7 +4,10 @@ import { hasAnyRole, type Identity, newIdentitySchema, type Role } from '../doma
 import { parseInput } from '../domain/proposal-schema.js';
 import { STATUSES, type Status } from '../domain/proposal.js';
 import type { ApprovalService } from '../service/approval-service.js';
+import type { NoteVerifier } from '../audit/note-key.js';
+import { proveChain } from '../service/audit-proofs.js';
 import { verifyLog } from '../service/audit-service.js';
+import type { Checkpointer } from '../service/checkpointer.js';
 import type { IdentityService } from '../service/identity-service.js';
 import type { Store } from '../store/store.js';
 import { uiPlugin } from '../ui/ui-plugin.js';
@@ -23,6 +26,9 @@ export interface AppDeps {
   identities: IdentityService;
   logger?: boolean;
   clock?: () => number;
+  /** With both, audit answers carry signed checkpoints and proofs. */
+  checkpoints?: Pick<Checkpointer, 'coverNow'>;
+  verifier?: NoteVerifier;
 }
 
 const AUDIT_ROLES: Role[] = ['auditor', 'admin'];
@@ -49,7 +55,7 @@ function waitQuery(value: unknown): number {
 const bearer = (request: FastifyRequest) => /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
 
 /** The HTTP API (contract §4). Only this layer knows HTTP. */
-export function buildApp({ store, approvals, identities, logger = false, clock = Date.now }: AppDeps): FastifyInstance {
+export function buildApp({ store, approvals, identities, logger = false, clock = Date.now, checkpoints, verifier }: AppDeps): FastifyInstance {
   const app = Fastify({ logger, bodyLimit: 1_048_576, return503OnClosing: true });
   app.decorateRequest('identity', null as unknown as Identity);
   app.setErrorHandler(handleError);
@@ -92,7 +98,10 @@ export function buildApp({ store, approvals, identities, logger = false, clock =
       const events = await store.auditEventsFor(request.params.id);
       if (events.length === 0) throw notFound(`Proposal "${request.params.id}"`);
       requireRole(request.identity, AUDIT_ROLES);
-      return { events };
+      if (!checkpoints) return { events };
+      // Signed after the events were read, so it covers every one of them.
+      const chain = await proveChain(store, events, await checkpoints.coverNow());
+      return verifier ? { ...chain, public_key: verifier.text } : chain;
     });
     v1.post('/identities', async (request, reply) => {
       const input = parseInput(newIdentitySchema, request.body);
@@ -103,7 +112,7 @@ export function buildApp({ store, approvals, identities, logger = false, clock =
 
     v1.get('/audit/verify', async (request) => {
       requireRole(request.identity, AUDIT_ROLES);
-      return verifyLog(store);
+      return verifyLog(store, { verifier });
     });
     v1.get('/reports/approvers', async (request) => {
       requireRole(request.identity, AUDIT_ROLES);

@@ -62,7 +62,7 @@ export function openApiDocument(): object {
         post: { summary: 'Claim the approved action, once', parameters: idParam, requestBody: body('ClaimBody'), responses: { 200: json({ type: 'object', properties: { grant: { type: 'object' } } }), ...refusals } },
       },
       '/v1/proposals/{id}/execution/result': { post: { summary: 'Record the outcome', parameters: idParam, requestBody: body('OutcomeBody'), responses: { 200: json(proposal), ...refusals } } },
-      '/v1/audit/proposals/{id}': { get: { summary: 'The audit chain of one proposal', parameters: idParam, responses: { 200: json({ type: 'object' }), 401: problem, 403: problem, 404: problem } } },
+      '/v1/audit/proposals/{id}': { get: { summary: 'The audit chain of one proposal: events, an RFC 9162 inclusion proof for each, the signed checkpoint they lead to, and the public key', parameters: idParam, responses: { 200: json({ type: 'object', required: ['events'], properties: { events: { type: 'array' }, proofs: { type: 'array' }, checkpoint: { type: ['object', 'null'] }, public_key: { type: 'string' } } }), 401: problem, 403: problem, 404: problem } } },
       '/v1/identities': {
         post: { summary: 'Add an identity (admin); its token is in the answer, shown once', requestBody: body('NewIdentity'), responses: { 201: json({ type: 'object' }, 'Created'), 400: problem, 401: problem, 403: problem, 409: problem } },
       },

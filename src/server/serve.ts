@@ -3,6 +3,10 @@ import type { Policy } from '../policy/policy-config.js';
 import { type ApprovalService, createApprovalService } from '../service/approval-service.js';
 import { createIdentityService } from '../service/identity-service.js';
 import { startSweeper } from '../service/sweeper.js';
+import { createCheckpointer } from '../service/checkpointer.js';
+import { checkpointPusher } from '../service/checkpoint-push.js';
+import { recordPolicy } from '../service/policy-audit.js';
+import { defaultKeyFile, loadOrCreateSigner } from '../audit/checkpoint-key-file.js';
 import { openStore, type StoreLocation } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { buildApp } from './app.js';
@@ -13,6 +17,14 @@ export interface ServeOptions {
   port: number;
   policy: Policy;
   clock?: () => number;
+  /** The checkpoint signing key file (created on first start); default beside the database. */
+  checkpointKeyFile?: string;
+  /** Where the policy came from, for its audit event. */
+  policyOrigin?: string;
+  /** An external witness that receives every new signed checkpoint (POST, text/plain). */
+  checkpointWebhook?: string;
+  /** How often a checkpoint is signed while the log grows (at most a minute). */
+  checkpointIntervalMs?: number;
   /** Where start-up messages and notifications go (stdout for the CLI). */
   say: (line: string) => void;
 }
@@ -26,10 +38,18 @@ export interface RunningServer {
 }
 
 /** Opens the store, creates `admin` on first start, starts the sweeper and listens. */
-export async function serve({ store: location, host, port, policy, clock = Date.now, say }: ServeOptions): Promise<RunningServer> {
+export async function serve(options: ServeOptions): Promise<RunningServer> {
+  const { store: location, host, port, policy, clock = Date.now, say, checkpointIntervalMs = 30_000 } = options;
+  const keyFile = options.checkpointKeyFile ?? defaultKeyFile(location);
+  const { signer, created } = loadOrCreateSigner(keyFile);
+  if (created) say(`Created the checkpoint signing key ${keyFile} (keep it outside the database's backups). Public key:\n${signer.text}`);
   const store = await openStore(location);
+  const onSigned = options.checkpointWebhook ? checkpointPusher({ url: options.checkpointWebhook, report: say }) : undefined;
+  const checkpoints = createCheckpointer({ store, signer, clock, onSigned, onError: (error) => say(`Checkpoint not stored: ${(error as Error).message}`) });
+  const changes = await recordPolicy(store, policy, options.policyOrigin ?? 'defaults', clock);
+  if (changes) say(`Policy recorded in the audit log: ${changes.join('; ')}`);
   const identities = createIdentityService({ store, clock });
-  const approvals = createApprovalService({ store, policy, clock });
+  const approvals = createApprovalService({ store, policy, clock, checkpoints });
 
   const admin = await identities.bootstrapAdmin();
   if (admin) say(`Created identity "admin" (roles: ${admin.identity.roles.join(', ')}). Its token, shown only this once:\n${admin.token}`);
@@ -40,7 +60,8 @@ export async function serve({ store: location, host, port, policy, clock = Date.
     (ids) => say(`Expired ${ids.length} proposal(s) for team review (never retried): ${ids.join(', ')}`),
     (error) => say(`Sweeper error: ${(error as Error).message}`),
   );
-  const app = buildApp({ store, approvals, identities, clock });
+  const stopCheckpoints = checkpoints.start(Math.min(checkpointIntervalMs, 60_000), (error) => say(`Checkpoint error: ${(error as Error).message}`));
+  const app = buildApp({ store, approvals, identities, clock, checkpoints, verifier: signer });
   await app.listen({ host, port });
   const address = app.server.address();
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${typeof address === 'object' && address ? address.port : port}`;
@@ -51,6 +72,8 @@ export async function serve({ store: location, host, port, policy, clock = Date.
     url,
     async close() {
       sweeper.stop();
+      stopCheckpoints();
+      await checkpoints.stored();
       await app.close();
       approvals.close();
       await store.close();

@@ -24,12 +24,14 @@ export interface ApprovalServiceDeps {
   policy: Policy;
   clock: () => number;
   newId?: () => string;
+  /** Signs a checkpoint covering the log before any execution is granted. */
+  checkpoints?: { coverNow(): Promise<unknown> };
 }
 
 export const MAX_WAIT_SECONDS = 300;
 
 /** The gate: proposals, decisions, execution claims and expiry, each committed with its audit events. */
-export function createApprovalService({ store, policy, clock, newId = randomUUID }: ApprovalServiceDeps) {
+export function createApprovalService({ store, policy, clock, newId = randomUUID, checkpoints }: ApprovalServiceDeps) {
   const waiters = createDecisionWaiters(store);
 
   async function load(id: string): Promise<Proposal> {
@@ -98,6 +100,10 @@ export function createApprovalService({ store, policy, clock, newId = randomUUID
     async claimExecution(id: string, actor: Identity, body: unknown) {
       await load(id);
       const { action_hash } = parseInput(claimBodySchema, body);
+      // The approvals are committed already: a checkpoint signed now covers
+      // them before anything may run. The claim itself stays one atomic
+      // update, so a claim still succeeds exactly once.
+      await checkpoints?.coverNow();
       return grantOf(await apply(id, (p) => claim(p, actor, action_hash, clock())));
     },
 

@@ -1,7 +1,8 @@
-import type { AuditEvent, AuditEventInput } from '../domain/audit-event.js';
+import type { AuditEvent, AuditEventInput, AuditEventType } from '../domain/audit-event.js';
 import type { Change, DecisionRecord } from '../domain/change.js';
 import type { Identity } from '../domain/identity.js';
 import type { Proposal, Status } from '../domain/proposal.js';
+import type { Hash, NodeRef } from '../audit/merkle.js';
 
 /** A stored identity with the credential that authenticates it. */
 export interface IdentityRecord {
@@ -9,6 +10,16 @@ export interface IdentityRecord {
   token_id: string;
   /** SHA-256 of the token's secret part; the token itself is never stored. */
   token_hash: Buffer;
+}
+
+/** A signed checkpoint (C2SP signed note) of the audit log's Merkle tree. */
+export interface StoredCheckpoint {
+  tree_size: number;
+  /** Hex SHA-256 root of the first `tree_size` events. */
+  root_hash: string;
+  /** The signed note text, exactly as signed. */
+  note: string;
+  signed_at: string;
 }
 
 /**
@@ -45,6 +56,22 @@ export interface Store {
   auditEventsFor(proposalId: string): Promise<AuditEvent[]>;
   /** One page of the log in seq order, for verification and export. */
   auditEventsAfter(seq: number, limit: number): Promise<AuditEvent[]>;
+
+  /** Appends events that belong to no proposal or identity change (such as a policy load). */
+  appendAuditEvents(events: AuditEventInput[]): Promise<void>;
+  /** The newest event of one type. */
+  latestAuditEvent(type: AuditEventType): Promise<AuditEvent | undefined>;
+  /** How many events the log holds: the size of its Merkle tree. */
+  auditTreeSize(): Promise<number>;
+  /**
+   * Hashes of complete Merkle subtrees over the events' leaves (written with
+   * the events, never changed), in the order asked; rejects if one is missing.
+   */
+  merkleNodes(refs: NodeRef[]): Promise<Hash[]>;
+  /** Keeps a signed checkpoint; a second one of the same size is ignored. */
+  saveCheckpoint(checkpoint: StoredCheckpoint): Promise<void>;
+  /** The checkpoint with the largest tree size. */
+  latestCheckpoint(): Promise<StoredCheckpoint | undefined>;
 
   /** Calls `listener` with a proposal id after every committed change to it. */
   onProposalChange(listener: (id: string) => void): () => void;

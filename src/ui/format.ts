@@ -24,6 +24,6 @@ export const formatUsd = (usd: number | null): string =>
   usd === null ? 'not stated' : `$${usd.toLocaleString('en-US', { maximumFractionDigits: 2 })}`;
 
 /** Rubber-stamp flags in words a reviewer reads at a glance. */
-export const FLAG_TEXT: Record<string, string> = { high_approval_rate: 'approves almost everything', fast_reviews: 'decides very fast' };
+export const FLAG_TEXT: Record<string, string> = { high_approval_rate: 'approves almost everything', fast_reviews: 'decides very fast', approval_bursts: 'approves in bursts', one_word_reasons: 'gives one-word reasons' };
 
 export const approvalsSoFar = (p: Proposal): string => `${p.approvals.length} of ${p.required_approvals}`;

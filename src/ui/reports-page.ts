@@ -39,13 +39,13 @@ function approversSection(view: ReportsView): SafeHtml {
   if (view.approvers.length === 0) return html`<section class="card"><h2>Approvers</h2><p class="muted">No decisions yet.</p></section>`;
   return html`<section class="card" aria-labelledby="approvers-title">
 <h2 id="approvers-title">Approvers</h2>
-<p class="muted">Flagged when, over at least ${t.min_decisions} decisions, the approval rate passes ${percent(t.max_approval_rate)} or the median review (first view to decision) is under ${t.min_median_review_seconds} s.</p>
+<p class="muted">Flagged when, over at least ${t.min_decisions} decisions, the approval rate passes ${percent(t.max_approval_rate)}, the median review (first view to decision) is under ${t.min_median_review_seconds} s, or more than ${t.max_burst_approvals} approvals each came within ${t.burst_seconds} s of the previous one.</p>
 ${chart(view.approvers, t.max_approval_rate)}
 <div class="scroll" tabindex="0"><table class="report">
-<thead><tr><th scope="col">Approver</th><th scope="col">Decisions</th><th scope="col">Approvals</th><th scope="col">Rejections</th><th scope="col">Approval rate</th><th scope="col">Median review</th><th scope="col">Flags</th></tr></thead>
+<thead><tr><th scope="col">Approver</th><th scope="col">Decisions</th><th scope="col">Approvals</th><th scope="col">Rejections</th><th scope="col">Approval rate</th><th scope="col">Median review</th><th scope="col">Fastest 10 %</th><th scope="col">Burst approvals</th><th scope="col">Flags</th></tr></thead>
 <tbody>${view.approvers.map(
     (a) => html`<tr class="${a.flags.length > 0 ? 'flagged' : ''}"><th scope="row">${a.identity}${a.principal !== a.identity ? html` <span class="muted">(${a.principal})</span>` : ''}</th>
-<td>${a.decisions}</td><td>${a.approvals}</td><td>${a.rejections}</td><td>${percent(a.approval_rate)}</td><td>${a.median_review_seconds.toFixed(1)} s</td>
+<td>${a.decisions}</td><td>${a.approvals}</td><td>${a.rejections}</td><td>${percent(a.approval_rate)}</td><td>${a.median_review_seconds.toFixed(1)} s</td><td>${a.p10_review_seconds.toFixed(1)} s</td><td>${a.burst_approvals}</td>
 <td>${a.flags.length === 0 ? '—' : a.flags.map((f) => html`<span class="badge flag">${FLAG_TEXT[f] ?? f}</span> `)}</td></tr>`,
   )}</tbody></table></div>
 </section>`;

@@ -1,7 +1,12 @@
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eventLeaf } from '../../src/audit/audit-leaf.js';
+import { EMPTY_HEAD, sealEvent } from '../../src/audit/hash-chain.js';
+import { CompactTree } from '../../src/audit/merkle.js';
+import { rootAt } from '../../src/audit/merkle-proofs.js';
 import { decide } from '../../src/domain/decide.js';
 import { verifyLog } from '../../src/service/audit-service.js';
+import { MIGRATIONS } from '../../src/store/postgres/pg-schema.js';
 import { openPostgresStore } from '../../src/store/postgres/pg-store.js';
 import type { Store } from '../../src/store/store.js';
 import { freshSchema, sqlIn, TEST_PG_URL, uniqueName } from '../support/postgres.js';
@@ -32,10 +37,35 @@ describe.skipIf(!TEST_PG_URL)('PostgreSQL store across replicas', () => {
     await drop();
   });
 
+  it('builds the Merkle tree of a database from before it existed, then appends on top of it', async () => {
+    await sql(`CREATE SCHEMA ${schema}`);
+    await sql(`CREATE TABLE countersign_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+    await sql(MIGRATIONS[0]!);
+    await sql('INSERT INTO countersign_migrations (version) VALUES (1)');
+    let head = EMPTY_HEAD;
+    const tree = new CompactTree();
+    for (let i = 0; i < 23; i++) {
+      const e = sealEvent(head, { at: new Date(T0 + i).toISOString(), type: 'identity.created', proposal_id: null, actor: 'cli', reason: null, data: { i } });
+      await sql('INSERT INTO audit_events (seq, at, type, proposal_id, actor, reason, data, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
+        e.seq, e.at, e.type, e.proposal_id, e.actor, e.reason, JSON.stringify(e.data), e.prev_hash, e.hash,
+      ]);
+      tree.push(eventLeaf(e));
+      head = e;
+    }
+    await sql('UPDATE audit_head SET seq = $1, hash = $2', [head.seq, head.hash]);
+    const store = await open();
+    expect((await rootAt((refs) => store.merkleNodes(refs), 23)).equals(tree.root())).toBe(true);
+    const { proposal, events } = newProposal();
+    await store.insertProposal(proposal, events);
+    for (const e of await store.auditEventsFor(proposal.id)) tree.push(eventLeaf(e));
+    expect((await rootAt((refs) => store.merkleNodes(refs), tree.size)).equals(tree.root())).toBe(true);
+    expect(await verifyLog(store)).toMatchObject({ ok: true, events: tree.size });
+  });
+
   it('runs the migrations once when four replicas start together', async () => {
     await Promise.all([open(), open(), open(), open()]);
     const rows = await sql('SELECT version FROM countersign_migrations');
-    expect(rows).toEqual([{ version: 1 }]);
+    expect(rows).toEqual(MIGRATIONS.map((_, i) => ({ version: i + 1 })));
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE of the audit log with an error', async () => {

@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eventLeaf } from '../../src/audit/audit-leaf.js';
 import { ChainVerifier } from '../../src/audit/hash-chain.js';
+import { CompactTree, verifyConsistency, verifyInclusion } from '../../src/audit/merkle.js';
+import { consistencyProof, inclusionProof, rootAt } from '../../src/audit/merkle-proofs.js';
 import type { Change } from '../../src/domain/change.js';
 import { decide, expire } from '../../src/domain/decide.js';
 import { claim } from '../../src/domain/execution.js';
@@ -170,6 +173,49 @@ for (const kind of STORE_KINDS) {
       expect(log.filter((e) => e.type === 'proposal.expired')).toHaveLength(10);
       const verifier = new ChainVerifier();
       expect(log.every((e) => verifier.push(e))).toBe(true);
+    });
+    it('keeps a Merkle tree over the log, also when two handles append at once: roots and proofs check out', async () => {
+      const replica = await target.open();
+      const batch = Array.from({ length: 12 }, () => newProposal());
+      await Promise.all(batch.map((p, i) => (i % 2 ? replica : store).insertProposal(p.proposal, p.events)));
+      await Promise.all(batch.slice(0, 5).map((p, i) => (i % 2 ? store : replica).updateProposal(p.proposal.id, approve('alice'))));
+      const log = await events(store);
+      const size = await store.auditTreeSize();
+      expect(size).toBe(log.length);
+      const read = (refs: Parameters<Store['merkleNodes']>[0]) => store.merkleNodes(refs);
+      const roots = [new CompactTree().root()];
+      const tree = new CompactTree();
+      for (const e of log) {
+        tree.push(eventLeaf(e));
+        roots.push(tree.root());
+      }
+      for (let n = 1; n <= size; n++) expect((await rootAt(read, n)).equals(roots[n]!), `root at ${n}`).toBe(true);
+      for (const [i, e] of log.entries()) {
+        expect(verifyInclusion(i, size, eventLeaf(e), await inclusionProof(read, i, size), roots[size]!), `event ${e.seq}`).toBe(true);
+      }
+      for (let m = 1; m < size; m++) expect(verifyConsistency(m, size, await consistencyProof(read, m, size), roots[m]!, roots[size]!)).toBe(true);
+      await expect(store.merkleNodes([{ level: 0, index: size }])).rejects.toThrow(/missing/);
+    });
+
+    it('keeps signed checkpoints: the latest is the largest tree, a second of one size is ignored', async () => {
+      expect(await store.latestCheckpoint()).toBeUndefined();
+      const at = new Date(T0).toISOString();
+      await store.saveCheckpoint({ tree_size: 3, root_hash: 'a'.repeat(64), note: 'three\n', signed_at: at });
+      await store.saveCheckpoint({ tree_size: 7, root_hash: 'b'.repeat(64), note: 'seven\n', signed_at: at });
+      await store.saveCheckpoint({ tree_size: 7, root_hash: 'c'.repeat(64), note: 'other\n', signed_at: at });
+      await store.saveCheckpoint({ tree_size: 5, root_hash: 'd'.repeat(64), note: 'five\n', signed_at: at });
+      expect(await store.latestCheckpoint()).toEqual({ tree_size: 7, root_hash: 'b'.repeat(64), note: 'seven\n', signed_at: at });
+    });
+    it('appends events of no proposal to the same chain, and finds the newest of a type', async () => {
+      const { proposal, events: created } = newProposal();
+      await store.insertProposal(proposal, created);
+      const policyEvent = (n: number) => ({ at: new Date(T0 + n).toISOString(), type: 'policy.loaded' as const, proposal_id: null, actor: 'system', reason: `v${n}`, data: { n } });
+      expect(await store.latestAuditEvent('policy.loaded')).toBeUndefined();
+      await store.appendAuditEvents([policyEvent(1)]);
+      await store.appendAuditEvents([policyEvent(2)]);
+      expect(await store.latestAuditEvent('policy.loaded')).toMatchObject({ seq: 3, reason: 'v2', data: { n: 2 } });
+      expect(await verifyLog(store)).toEqual({ ok: true, events: 3 });
+      expect(await store.auditTreeSize()).toBe(3);
     });
   });
 }

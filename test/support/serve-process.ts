@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from './harness.js';
 
@@ -66,6 +66,7 @@ export interface Replica extends ServeProcess {
 
 /** One replica on a shared PostgreSQL database. */
 export async function startReplica(args: { databaseUrl: string; port: number; policy: string }): Promise<Replica> {
-  const serve = await startServe(['--database-url', args.databaseUrl, '--port', String(args.port), '--policy', args.policy]);
+  const key = join(dirname(args.policy), 'checkpoint-key');
+  const serve = await startServe(['--database-url', args.databaseUrl, '--port', String(args.port), '--policy', args.policy, '--checkpoint-key', key]);
   return { ...serve, port: args.port };
 }

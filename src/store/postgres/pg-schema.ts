@@ -98,4 +98,39 @@ export const MIGRATIONS: string[] = [
     END IF;
   END $$;
   `,
+  `
+  -- Complete subtrees of the RFC 6962 Merkle tree over audit events, written
+  -- in the transaction that appends the events; proofs read O(log n) of them.
+  -- The head row keeps the tree's frontier, so an append reads nothing more.
+  -- Kept for the rubber-stamp review (one-word reasons).
+  ALTER TABLE decisions ADD COLUMN reason text;
+  CREATE INDEX audit_events_by_type ON audit_events (type, seq);
+  -- id is the node's post-order storageIndex (src/audit/merkle.ts): appends write at the end.
+  CREATE TABLE merkle_nodes (
+    id bigint PRIMARY KEY,
+    hash bytea NOT NULL
+  );
+  ALTER TABLE audit_head ADD COLUMN frontier bytea[] NOT NULL DEFAULT '{}';
+  CREATE FUNCTION merkle_nodes_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    RAISE EXCEPTION 'merkle_nodes is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+  END $$;
+  CREATE TRIGGER merkle_nodes_no_update BEFORE UPDATE OR DELETE ON merkle_nodes
+    FOR EACH ROW EXECUTE FUNCTION merkle_nodes_refuse();
+  CREATE TRIGGER merkle_nodes_no_truncate BEFORE TRUNCATE ON merkle_nodes
+    FOR EACH STATEMENT EXECUTE FUNCTION merkle_nodes_refuse();
+
+  CREATE TABLE checkpoints (
+    tree_size bigint PRIMARY KEY,
+    root_hash text NOT NULL,
+    note text NOT NULL,
+    signed_at text NOT NULL
+  );
+  DO $$
+  BEGIN
+    IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'countersign_app') THEN
+      GRANT SELECT, INSERT ON merkle_nodes, checkpoints TO countersign_app;
+    END IF;
+  END $$;
+  `,
 ];

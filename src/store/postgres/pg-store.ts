@@ -2,7 +2,8 @@ import type { Change, DecisionRecord } from '../../domain/change.js';
 import type { Identity } from '../../domain/identity.js';
 import type { Proposal } from '../../domain/proposal.js';
 import type { IdentityRecord, Store } from '../store.js';
-import { AUDIT_COLUMNS, appendEvents, toEvent } from './pg-audit.js';
+import { AUDIT_COLUMNS, appendEvents, backfillMerkle, readNodes, toEvent } from './pg-audit.js';
+import type { StoredCheckpoint } from '../store.js';
 import { type ChangeFeed, listenForChanges } from './pg-changes.js';
 import { migrate } from './pg-migrate.js';
 import { clientConfig, createPool, inTransaction, type PgConnection } from './pg-pool.js';
@@ -28,6 +29,7 @@ export async function openPostgresStore(connection: PgConnection): Promise<Store
   let changes: ChangeFeed;
   try {
     await migrate(pool, connection.schema);
+    await backfillMerkle(pool);
     changes = await listenForChanges(clientConfig(connection), pool, channel);
   } catch (error) {
     await pool.end();
@@ -56,8 +58,8 @@ export async function openPostgresStore(connection: PgConnection): Promise<Store
         if (change.decision) {
           const d = change.decision;
           await client.query(
-            'INSERT INTO decisions (proposal_id, identity, principal, verdict, at, review_ms) VALUES ($1, $2, $3, $4, $5, $6)',
-            [d.proposal_id, d.identity, d.principal, d.verdict, d.at, d.review_ms],
+            'INSERT INTO decisions (proposal_id, identity, principal, verdict, at, review_ms, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+            [d.proposal_id, d.identity, d.principal, d.verdict, d.at, d.review_ms, d.reason],
           );
         }
         await appendEvents(client, change.events, channel, id);
@@ -94,7 +96,7 @@ export async function openPostgresStore(connection: PgConnection): Promise<Store
     },
 
     async listDecisions() {
-      const { rows } = await pool.query<DecisionRecord>('SELECT proposal_id, identity, principal, verdict, at, review_ms FROM decisions ORDER BY at');
+      const { rows } = await pool.query<DecisionRecord>('SELECT proposal_id, identity, principal, verdict, at, review_ms, reason FROM decisions ORDER BY at');
       return rows;
     },
 
@@ -130,6 +132,31 @@ export async function openPostgresStore(connection: PgConnection): Promise<Store
     async auditEventsAfter(seq, limit) {
       const { rows } = await pool.query(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2`, [seq, limit]);
       return rows.map(toEvent);
+    },
+
+    async appendAuditEvents(events) {
+      await inTransaction(pool, (client) => appendEvents(client, events, channel, null));
+    },
+
+    async latestAuditEvent(type) {
+      const { rows } = await pool.query(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE type = $1 ORDER BY seq DESC LIMIT 1`, [type]);
+      return rows[0] && toEvent(rows[0]);
+    },
+
+    async auditTreeSize() {
+      return (await pool.query<{ seq: number }>('SELECT seq FROM audit_head')).rows[0]!.seq;
+    },
+
+    merkleNodes: (refs) => readNodes(pool, refs),
+
+    async saveCheckpoint(c) {
+      await pool.query('INSERT INTO checkpoints (tree_size, root_hash, note, signed_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
+        c.tree_size, c.root_hash, c.note, c.signed_at,
+      ]);
+    },
+
+    async latestCheckpoint() {
+      return (await pool.query<StoredCheckpoint>('SELECT * FROM checkpoints ORDER BY tree_size DESC LIMIT 1')).rows[0];
     },
 
     onProposalChange: changes.on,

@@ -59,4 +59,27 @@ export const MIGRATIONS: string[] = [
   CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
   BEGIN SELECT RAISE(ABORT, 'audit_events is append-only: DELETE refused'); END;
   `,
+  `
+  -- Complete subtrees of the RFC 6962 Merkle tree over audit events, written
+  -- in the transaction that appends the events; proofs read O(log n) of them.
+  -- Kept for the rubber-stamp review (one-word reasons).
+  ALTER TABLE decisions ADD COLUMN reason TEXT;
+  CREATE INDEX audit_events_by_type ON audit_events (type, seq);
+  -- id is the node's post-order storageIndex (src/audit/merkle.ts): appends write at the end.
+  CREATE TABLE merkle_nodes (
+    id INTEGER PRIMARY KEY,
+    hash BLOB NOT NULL
+  ) STRICT;
+  CREATE TRIGGER merkle_nodes_no_update BEFORE UPDATE ON merkle_nodes
+  BEGIN SELECT RAISE(ABORT, 'merkle_nodes is append-only: UPDATE refused'); END;
+  CREATE TRIGGER merkle_nodes_no_delete BEFORE DELETE ON merkle_nodes
+  BEGIN SELECT RAISE(ABORT, 'merkle_nodes is append-only: DELETE refused'); END;
+
+  CREATE TABLE checkpoints (
+    tree_size INTEGER PRIMARY KEY,
+    root_hash TEXT NOT NULL,
+    note TEXT NOT NULL,
+    signed_at TEXT NOT NULL
+  ) STRICT;
+  `,
 ];

@@ -7,6 +7,7 @@ import type { Proposal } from '../../domain/proposal.js';
 import { type ChainHead, EMPTY_HEAD, sealEvent } from '../../audit/hash-chain.js';
 import type { IdentityRecord, Store } from '../store.js';
 import { createGroupCommitter } from './group-commit.js';
+import { sqliteMerkle } from './sqlite-merkle.js';
 import { MIGRATIONS } from './sqlite-schema.js';
 
 interface AuditRow extends Omit<AuditEvent, 'data'> {
@@ -37,6 +38,8 @@ export function openSqliteStore(file: string): Store {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   migrate(db);
+  const merkle = sqliteMerkle(db);
+  merkle.backfill.immediate();
 
   const changes = new EventEmitter().setMaxListeners(0);
   const sql = {
@@ -51,9 +54,9 @@ export function openSqliteStore(file: string): Store {
     listByStatus: db.prepare<[string, number], { doc: string }>('SELECT doc FROM proposals WHERE status = ? ORDER BY created_at DESC, id DESC LIMIT ?'),
     overdue: db.prepare<[string, number], { id: string }>("SELECT id FROM proposals WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT ?"),
     insertDecision: db.prepare(
-      'INSERT INTO decisions (proposal_id, identity, principal, verdict, at, review_ms) VALUES (@proposal_id, @identity, @principal, @verdict, @at, @review_ms)',
+      'INSERT INTO decisions (proposal_id, identity, principal, verdict, at, review_ms, reason) VALUES (@proposal_id, @identity, @principal, @verdict, @at, @review_ms, @reason)',
     ),
-    listDecisions: db.prepare<[], DecisionRecord>('SELECT proposal_id, identity, principal, verdict, at, review_ms FROM decisions ORDER BY at'),
+    listDecisions: db.prepare<[], DecisionRecord>('SELECT proposal_id, identity, principal, verdict, at, review_ms, reason FROM decisions ORDER BY at'),
     recordView: db.prepare('INSERT INTO views (proposal_id, identity, first_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
     firstView: db.prepare<[string, string], { first_at: number }>('SELECT first_at FROM views WHERE proposal_id = ? AND identity = ?'),
     insertIdentity: db.prepare(
@@ -64,16 +67,21 @@ export function openSqliteStore(file: string): Store {
     countIdentities: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM identities'),
     eventsFor: db.prepare<[string], AuditRow>('SELECT * FROM audit_events WHERE proposal_id = ? ORDER BY seq'),
     eventsAfter: db.prepare<[number, number], AuditRow>('SELECT * FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?'),
+    latestOfType: db.prepare<[string], AuditRow>('SELECT * FROM audit_events WHERE type = ? ORDER BY seq DESC LIMIT 1'),
   };
 
   /** Seals events after the current head; runs inside the caller's transaction. */
   function append(events: AuditEventInput[]): void {
     let head = sql.head.get() ?? EMPTY_HEAD;
+    const start = head;
+    const sealed: AuditEvent[] = [];
     for (const input of events) {
       const event = sealEvent(head, input);
       sql.appendEvent.run({ ...event, data: JSON.stringify(event.data) });
+      sealed.push(event);
       head = event;
     }
+    merkle.extend(start, sealed);
   }
 
   const writeProposal = (p: Proposal) => ({ id: p.id, status: p.status, created_at: p.created_at, expires_at: p.expires_at, doc: JSON.stringify(p) });
@@ -144,6 +152,25 @@ export function openSqliteStore(file: string): Store {
     },
     async auditEventsAfter(seq, limit) {
       return sql.eventsAfter.all(seq, limit).map(toEvent);
+    },
+    async appendAuditEvents(events) {
+      await commit(() => append(events));
+    },
+    async latestAuditEvent(type) {
+      const row = sql.latestOfType.get(type);
+      return row && toEvent(row);
+    },
+    async auditTreeSize() {
+      return merkle.treeSize();
+    },
+    async merkleNodes(refs) {
+      return merkle.nodes(refs);
+    },
+    async saveCheckpoint(checkpoint) {
+      await commit(() => merkle.saveCheckpoint(checkpoint));
+    },
+    async latestCheckpoint() {
+      return merkle.latestCheckpoint();
     },
     onProposalChange(listener) {
       changes.on('change', listener);

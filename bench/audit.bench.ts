@@ -1,0 +1,100 @@
+// Audit at scale: `audit verify` rate beside raw SHA-256 over the same canonical bytes in the
+// same run, and the server time to answer one proposal's chain with inclusion proofs.
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { actionHash, canonicalJson } from '../src/audit/canonical-json.js';
+import { loadOrCreateSigner } from '../src/audit/checkpoint-key-file.js';
+import { openProposal } from '../src/domain/proposal.js';
+import type { ProposalInput } from '../src/domain/proposal-schema.js';
+import { proveChain } from '../src/service/audit-proofs.js';
+import { allEvents, verifyLog } from '../src/service/audit-service.js';
+import { createCheckpointer } from '../src/service/checkpointer.js';
+import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { percentile } from './percentile.js';
+
+const PROPOSALS = Number(process.env.BENCH_AUDIT_PROPOSALS ?? 100_000);
+const dir = mkdtempSync(join(tmpdir(), 'countersign-audit-bench-'));
+const input = {
+  action: { type: 'sql', command: 'DROP TABLE users', target: { system: 'postgres://prod-db/app', environment: 'production' }, params: {} },
+  what: 'Drop the legacy users table',
+  why: 'Replaced by accounts in migration 42 (OPS-1234)',
+  blast_radius: { resources: ['prod-db/app.users'], critical_path: true, customer_data: true },
+  reversibility: { reversible: false },
+  cost_impact_usd: 0,
+  urgency: 'triage',
+} as ProposalInput;
+const proposer = { name: 'agent-7', kind: 'agent' as const, owner: 'carol', principal: 'carol', roles: ['proposer' as const], created_at: new Date().toISOString() };
+
+async function main() {
+  const file = join(dir, 'audit.db');
+  const store = openSqliteStore(file);
+  const ids: string[] = [];
+  let t = performance.now();
+  for (let done = 0; done < PROPOSALS; ) {
+    const batch = Array.from({ length: Math.min(1000, PROPOSALS - done) }, () => {
+      const { proposal, events } = openProposal({
+        id: randomUUID(), input, actionHash: actionHash(input.action), proposer,
+        assessment: { risk: { classes: ['irreversible'], reasons: ['DROP TABLE'], declared_mismatch: false }, required_approvals: 2, timeout_ms: 1_800_000, rule: 'bench' },
+        now: Date.now(),
+      });
+      ids.push(proposal.id);
+      return store.insertProposal(proposal, events);
+    });
+    await Promise.all(batch);
+    done += batch.length;
+  }
+  const size = await store.auditTreeSize();
+  console.log(`stored ${PROPOSALS} proposals, ${size} audit events (with Merkle nodes) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+  // The bytes `audit verify` hashes: each event's canonical JSON, hashed a page at a time
+  // (only the hashing is timed) so a million events need not sit in memory at once.
+  let total = 0;
+  let rawMs = 0;
+  let page: Buffer[] = [];
+  const hashPage = () => {
+    const start = performance.now();
+    for (const b of page) createHash('sha256').update(b).digest();
+    rawMs += performance.now() - start;
+    page = [];
+  };
+  for await (const { hash: _h, ...e } of allEvents(store)) {
+    const b = Buffer.from(canonicalJson(e));
+    total += b.length;
+    page.push(b);
+    if (page.length === 5000) hashPage();
+  }
+  hashPage();
+  const rawSeconds = rawMs / 1000;
+
+  t = performance.now();
+  const result = await verifyLog(store);
+  const verifySeconds = (performance.now() - t) / 1000;
+  if (!result.ok) throw new Error('the bench log does not verify');
+  const mb = total / 1e6;
+  console.log(`raw SHA-256 over the same ${mb.toFixed(1)} MB: ${(size / rawSeconds).toFixed(0)} events/s (${(mb / rawSeconds).toFixed(0)} MB/s)`);
+  console.log(`audit verify (read, parse, canonicalise, hash, link, Merkle): ${(size / verifySeconds).toFixed(0)} events/s (${(mb / verifySeconds).toFixed(1)} MB/s) = ${(rawSeconds / verifySeconds).toFixed(2)} x raw`);
+
+  const { signer } = loadOrCreateSigner(join(dir, 'key'));
+  const checkpoints = createCheckpointer({ store, signer, clock: Date.now });
+  await checkpoints.coverNow();
+  const times: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const id = ids[Math.floor(Math.random() * ids.length)]!;
+    const start = performance.now();
+    const events = await store.auditEventsFor(id);
+    await proveChain(store, events, await checkpoints.coverNow());
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  await checkpoints.stored();
+  console.log(`one proposal's chain with inclusion proofs (${size} events): p50 ${percentile(times, 50).toFixed(3)} ms, p99 ${percentile(times, 99).toFixed(3)} ms`);
+  await store.close();
+}
+
+try {
+  await main();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

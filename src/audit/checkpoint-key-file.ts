@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { generateNoteKey, type NoteSigner, type NoteVerifier, parseSigner, parseVerifier } from './note-key.js';
+
+/**
+ * The checkpoint signing key lives in a file outside the database, so whoever
+ * can rewrite the database still cannot sign for it.
+ */
+
+/** Where the key lives when no path is given: beside a SQLite file, else in the working directory. */
+export const defaultKeyFile = (location: { db: string; databaseUrl?: string }): string =>
+  location.databaseUrl ? './countersign.checkpoint-key' : `${location.db}.checkpoint-key`;
+
+/** Reads the key, or creates it (mode 0600) on first start; two starting processes agree on one. */
+export function loadOrCreateSigner(file: string): { signer: NoteSigner; created: boolean } {
+  try {
+    writeFileSync(file, `${generateNoteKey(`countersign-${randomBytes(4).toString('hex')}`)}\n`, { flag: 'wx', mode: 0o600 });
+    return { signer: loadSigner(file), created: true };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return { signer: loadSigner(file), created: false };
+  }
+}
+
+export const loadSigner = (file: string): NoteSigner => parseSigner(readFileSync(file, 'utf8'));
+
+/** A public key given as its text or as a file holding it; a private key file yields its public half. */
+export function loadVerifier(textOrFile: string): NoteVerifier {
+  const text = /^[^\s+]+\+[0-9a-f]{8}\+/.test(textOrFile) ? textOrFile : readFileSync(textOrFile, 'utf8');
+  return text.trim().startsWith('PRIVATE+KEY+') ? parseSigner(text) : parseVerifier(text);
+}

@@ -1,0 +1,90 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { checkChain } from '../audit/chain-check.js';
+import { CheckpointError, openCheckpoint } from '../audit/checkpoint.js';
+import { proveChain } from '../service/audit-proofs.js';
+import { verifyLog } from '../service/audit-service.js';
+import { createCheckpointer } from '../service/checkpointer.js';
+import type { Store, StoredCheckpoint } from '../store/store.js';
+import { type KeyFlags, localSigner, requireVerifier, verifierOf } from './audit-keys.js';
+import { refusal, usageError } from './cli-error.js';
+
+type Out = (text: string) => void;
+
+/** The newest checkpoint; signed now if this machine holds the key, so it covers the whole log. */
+export async function currentCheckpoint(store: Store, flags: KeyFlags): Promise<StoredCheckpoint | undefined> {
+  const signer = localSigner(flags);
+  if (!signer) return store.latestCheckpoint();
+  const checkpoints = createCheckpointer({ store, signer, clock: Date.now });
+  const checkpoint = await checkpoints.coverNow();
+  await checkpoints.stored();
+  return checkpoint;
+}
+
+export function auditPublicKey(flags: KeyFlags, out: Out): void {
+  out(requireVerifier(flags).text);
+}
+
+export async function auditCheckpoint(store: Store, flags: KeyFlags & { out: string; json?: boolean }, out: Out): Promise<void> {
+  const checkpoint = await currentCheckpoint(store, flags);
+  if (!checkpoint) throw refusal('no signed checkpoint yet (the log is empty, or the server has not signed one)');
+  await writeFile(flags.out, checkpoint.note).catch((error: NodeJS.ErrnoException) => {
+    throw usageError(`cannot write ${flags.out}: ${error.code ?? error.message}`);
+  });
+  const { tree_size, root_hash } = checkpoint;
+  out(flags.json ? JSON.stringify({ tree_size, root_hash, out: flags.out }) : `Wrote the checkpoint of ${tree_size} events (root ${root_hash}) to ${flags.out}`);
+}
+
+/** Exit 0 intact (and extending the witnessed checkpoint), 1 tampered. */
+export async function auditVerifyWithKeys(store: Store, flags: KeyFlags & { checkpoint?: string; json?: boolean }, out: Out): Promise<0 | 1> {
+  let witnessed;
+  if (flags.checkpoint) {
+    const verifier = requireVerifier(flags);
+    const note = await readFile(flags.checkpoint, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      throw usageError(`cannot read ${flags.checkpoint}: ${error.code ?? error.message}`);
+    });
+    try {
+      witnessed = openCheckpoint(note, verifier);
+    } catch (error) {
+      if (error instanceof CheckpointError) throw usageError(`${flags.checkpoint}: ${error.message}`);
+      throw error;
+    }
+  }
+  const tty = !flags.json && process.stderr.isTTY;
+  const result = await verifyLog(store, {
+    witnessed,
+    verifier: verifierOf(flags),
+    progress: tty ? (n) => process.stderr.write(`\rverifying… ${n} events`) : undefined,
+  });
+  if (tty) process.stderr.write('\r\x1b[K');
+  if (flags.json) out(JSON.stringify(result));
+  else if (result.ok) {
+    const cp = result.checkpoint;
+    out(`OK: ${result.events} audit events, hash chain intact, Merkle tree matches${cp ? `; extends the ${cp.witnessed ? 'witnessed' : 'signed'} checkpoint of ${cp.tree_size} events` : ''}`);
+  } else out(`TAMPERED: first bad seq ${result.first_bad_seq}: ${result.problem}`);
+  return result.ok ? 0 : 1;
+}
+
+/** `audit chain ID --verify`: each event's inclusion proof checked offline against the signed checkpoint. */
+export async function auditChainVerify(store: Store, id: string, flags: KeyFlags & { json?: boolean }, out: Out): Promise<0 | 1> {
+  const verifier = requireVerifier(flags);
+  const events = await store.auditEventsFor(id);
+  if (events.length === 0) throw refusal(`no audit events for proposal "${id}"`);
+  const chain = await proveChain(store, events, await currentCheckpoint(store, flags));
+  let check;
+  try {
+    check = checkChain(chain, verifier);
+  } catch (error) {
+    if (!(error instanceof CheckpointError)) throw error;
+    check = { ok: false, tree_size: 0, events: events.map((e) => ({ seq: e.seq, ok: false, problem: error.message })) };
+  }
+  if (flags.json) out(JSON.stringify({ ...chain, verification: check }));
+  else {
+    const bySeq = new Map(check.events.map((c) => [c.seq, c]));
+    for (const e of events) {
+      const c = bySeq.get(e.seq)!;
+      out(`${c.ok ? 'ok ' : 'BAD'} ${String(e.seq).padStart(6)}  ${e.at}  ${e.type.padEnd(26)} ${e.actor.padEnd(12)} ${c.problem ?? 'included in the signed tree'}`);
+    }
+    out(check.ok ? `OK: ${events.length} events proven against the checkpoint of ${check.tree_size} events signed by ${verifier.name}` : 'NOT PROVEN: see the lines marked BAD');
+  }
+  return check.ok ? 0 : 1;
+}
