@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { createIdentityService } from '../src/service/identity-service.js';
 import { MIGRATIONS } from '../src/store/sqlite/sqlite-schema.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { dropTableProposal } from '../test/support/harness.js';
 import { startServe } from '../test/support/serve-process.js';
 import { percentile } from './percentile.js';
 
@@ -18,15 +19,8 @@ const ROUNDS = 6;
 const WORKERS = 8;
 const dir = mkdtempSync(join(tmpdir(), 'countersign-bench-'));
 
-const proposal = {
-  action: { type: 'sql', command: 'DROP TABLE users', target: { system: 'postgres://prod-db/app', environment: 'production' }, params: {} },
-  what: 'Drop the legacy users table',
-  why: 'Replaced by accounts in migration 42 (OPS-1234)',
-  blast_radius: { resources: ['prod-db/app.users'], critical_path: true, customer_data: true },
-  reversibility: { reversible: false, rollback_plan: "restore last night's snapshot" },
-  cost_impact_usd: 0,
-  urgency: 'triage',
-};
+/** The contract's example: a DROP TABLE that needs two people. */
+const proposal = dropTableProposal();
 
 /**
  * The limit: the same durable commits a cycle makes (same schema, rows of the same size, one
