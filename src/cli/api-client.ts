@@ -27,7 +27,12 @@ export function apiClient({ server, token }: ClientOptions) {
       throw new CliError(`cannot reach ${base} (${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}); is "countersign serve" running? Set --server or COUNTERSIGN_URL`, 1);
     }
     const text = await response.text();
-    const payload = text ? JSON.parse(text) : undefined;
+    let payload: unknown;
+    try {
+      payload = text ? JSON.parse(text) : undefined;
+    } catch {
+      throw new CliError(`${base} answered ${response.status} without JSON; is --server (or COUNTERSIGN_URL) a Countersign server?`, 1);
+    }
     if (response.ok) return payload as T;
     const problem = (payload ?? {}) as Problem;
     const fields = problem.errors?.map((e) => `${e.field}: ${e.message}`).join('; ');

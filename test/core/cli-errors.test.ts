@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/harness.js';
@@ -76,6 +77,19 @@ describe('CLI errors', () => {
     const r = await run(['list', '--server', 'http://127.0.0.1:9'], { COUNTERSIGN_TOKEN: agent });
     expect(r.code).toBe(1);
     expectOneLineError(r.stderr, /cannot reach http:\/\/127\.0\.0\.1:9/);
+  });
+
+  it('exits 1 naming the URL to check when the server answers something other than JSON', async () => {
+    const html = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>not countersign</html>'));
+    await new Promise<void>((resolve) => html.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(html.address() as { port: number }).port}`;
+      const r = await run(['list', '--server', url], { COUNTERSIGN_TOKEN: agent });
+      expect(r.code).toBe(1);
+      expectOneLineError(r.stderr, /answered 200 without JSON; is --server \(or COUNTERSIGN_URL\) a Countersign server\?/);
+    } finally {
+      html.close();
+    }
   });
 
   it('exits 2 with the line and key of a bad policy file', async () => {
