@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
+import { sha256Hex } from './sha256.js';
 
 /** RFC 8785 (JCS) canonical JSON: the same value always gives the same bytes. */
 export function canonicalJson(value: unknown): string {
@@ -8,7 +8,7 @@ export function canonicalJson(value: unknown): string {
   return text;
 }
 
-export const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
+export { sha256Hex };
 
 /** The hash that binds an approval to one exact action. */
 export const actionHash = (action: unknown): string => `sha256:${sha256Hex(canonicalJson(action))}`;

@@ -35,17 +35,27 @@ export class ChainVerifier {
 
   /** Feeds the next event; returns false once the chain is broken. */
   push(event: AuditEvent): boolean {
+    return this.link(event.seq, event.prev_hash, event.hash, () => hashEvent(event));
+  }
+
+  /**
+   * Feeds the next event by its stored seq, prev_hash and hash; `contentHash`
+   * recomputes its hash from its content (called only once seq and link hold).
+   */
+  link(seq: number, prevHash: string, hash: string, contentHash: () => string): boolean {
     if (this.failure) return false;
     const expected = this.head.seq + 1;
-    const fail = (problem: string) => {
-      this.failure = { ok: false, events: this.head.seq, first_bad_seq: expected, problem };
-      return false;
-    };
-    if (event.seq !== expected) return fail(`event ${expected} is missing (next stored event is ${event.seq})`);
-    if (event.prev_hash !== this.head.hash) return fail(`event ${expected} does not link to event ${this.head.seq} (prev_hash differs)`);
-    if (hashEvent(event) !== event.hash) return fail(`event ${expected} was altered (its content does not match its hash)`);
-    this.head = { seq: event.seq, hash: event.hash };
+    if (seq !== expected) return this.fail(`event ${expected} is missing (next stored event is ${seq})`);
+    if (prevHash !== this.head.hash) return this.fail(`event ${expected} does not link to event ${this.head.seq} (prev_hash differs)`);
+    if (contentHash() !== hash) return this.fail(`event ${expected} was altered (its content does not match its hash)`);
+    this.head = { seq, hash };
     return true;
+  }
+
+  // A method, not a closure made per event: this runs once per event of the log.
+  private fail(problem: string): false {
+    this.failure = { ok: false, events: this.head.seq, first_bad_seq: this.head.seq + 1, problem };
+    return false;
   }
 
   result(): VerifyResult {

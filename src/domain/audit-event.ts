@@ -15,6 +15,12 @@ export interface AuditEvent extends AuditEventInput {
   hash: string;
 }
 
+/**
+ * A stored event as verification reads it: the columns in table order, with
+ * `data` left as its stored JSON text, so the verifier can hash it unparsed.
+ */
+export type AuditEventRow = [seq: number, at: string, type: string, proposal_id: string | null, actor: string, reason: string | null, data: string, prev_hash: string, hash: string];
+
 export type AuditEventType =
   | 'proposal.created'
   | 'proposal.approved_by_policy'

@@ -1,10 +1,12 @@
 import { eventLeaf } from '../audit/audit-leaf.js';
 import { type Checkpoint, CheckpointError, openCheckpoint } from '../audit/checkpoint.js';
 import { ChainVerifier, type VerifyResult } from '../audit/hash-chain.js';
-import { CompactTree, type Hash, verifyConsistency } from '../audit/merkle.js';
+import { LogTree } from '../audit/log-tree.js';
+import { type Hash, verifyConsistency } from '../audit/merkle.js';
 import { consistencyProof, rootAt } from '../audit/merkle-proofs.js';
 import type { NoteVerifier } from '../audit/note-key.js';
-import type { AuditEvent } from '../domain/audit-event.js';
+import { rowHash } from '../audit/row-hash.js';
+import type { AuditEvent, AuditEventRow } from '../domain/audit-event.js';
 import type { Store } from '../store/store.js';
 
 const PAGE = 5_000;
@@ -16,6 +18,16 @@ export async function* allEvents(store: Store): AsyncGenerator<AuditEvent> {
     yield* page;
     if (page.length < PAGE) return;
     after = page[page.length - 1]!.seq;
+  }
+}
+
+/** Every stored row in seq order, as pages (an await per page, not per row). */
+async function* rowPages(store: Store): AsyncGenerator<AuditEventRow[]> {
+  for (let after = 0; ; ) {
+    const page = await store.auditRowsAfter(after, PAGE);
+    yield page;
+    if (page.length < PAGE) return;
+    after = page[page.length - 1]![0];
   }
 }
 
@@ -43,12 +55,15 @@ export async function verifyLog(store: Store, options: VerifyOptions = {}): Prom
   const watch = new Set([options.witnessed?.size, stored?.tree_size].filter((n): n is number => n !== undefined));
   const roots = new Map<number, Hash>();
   const chain = new ChainVerifier();
-  const tree = new CompactTree();
-  for await (const event of allEvents(store)) {
-    if (!chain.push(event)) break;
-    tree.push(eventLeaf(event));
-    if (watch.has(tree.size)) roots.set(tree.size, tree.root());
-    if (tree.size % PAGE === 0) options.progress?.(tree.size);
+  const tree = new LogTree();
+  pages: for await (const page of rowPages(store)) {
+    for (const row of page) {
+      const [seq, , , , , , , prevHash, hash] = row;
+      if (!chain.link(seq, prevHash, hash, () => rowHash(row))) break pages;
+      tree.push(hash);
+      if (watch.has(tree.size)) roots.set(tree.size, tree.root());
+      if (tree.size % PAGE === 0) options.progress?.(tree.size);
+    }
   }
   const result = chain.result();
   if (!result.ok) return result;

@@ -1,4 +1,4 @@
-import type { AuditEvent, AuditEventInput, AuditEventType } from '../domain/audit-event.js';
+import type { AuditEvent, AuditEventInput, AuditEventType, AuditEventRow } from '../domain/audit-event.js';
 import type { Change, DecisionRecord } from '../domain/change.js';
 import type { Identity } from '../domain/identity.js';
 import type { Proposal, Status } from '../domain/proposal.js';
@@ -56,6 +56,8 @@ export interface Store {
   auditEventsFor(proposalId: string): Promise<AuditEvent[]>;
   /** One page of the log in seq order, for verification and export. */
   auditEventsAfter(seq: number, limit: number): Promise<AuditEvent[]>;
+  /** The same page as rows, `data` as its stored text: the cheap read that whole-log verification makes. */
+  auditRowsAfter(seq: number, limit: number): Promise<AuditEventRow[]>;
 
   /** Appends events that belong to no proposal or identity change (such as a policy load). */
   appendAuditEvents(events: AuditEventInput[]): Promise<void>;

@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventLeaf } from '../../src/audit/audit-leaf.js';
+import { canonicalJson } from '../../src/audit/canonical-json.js';
 import { ChainVerifier } from '../../src/audit/hash-chain.js';
 import { CompactTree, verifyConsistency, verifyInclusion } from '../../src/audit/merkle.js';
 import { consistencyProof, inclusionProof, rootAt } from '../../src/audit/merkle-proofs.js';
+import { rowEvent, rowHash } from '../../src/audit/row-hash.js';
 import type { Change } from '../../src/domain/change.js';
 import { decide, expire } from '../../src/domain/decide.js';
 import { claim } from '../../src/domain/execution.js';
@@ -66,6 +68,20 @@ for (const kind of STORE_KINDS) {
       expect(await verifyLog(store)).toEqual({ ok: true, events: 4 });
       expect(await store.auditEventsFor(proposal.id)).toEqual(log);
       expect(await store.auditEventsAfter(2, 1)).toEqual([log[2]]);
+    });
+
+    it('reads the log as rows holding exactly the events, data stored as canonical JSON', async () => {
+      const { proposal, events: created } = newProposal();
+      await store.insertProposal(proposal, created);
+      await store.updateProposal(proposal.id, approve('alice'));
+      await store.appendAuditEvents([{ at: new Date(T0).toISOString(), type: 'policy.loaded', proposal_id: null, actor: 'cli', reason: null, data: { z: 'é"\\', a: [1.5, null, { y: 1, b: true }] } }]);
+      const log = await events(store);
+      const rows = await store.auditRowsAfter(0, 100);
+      expect(rows.map(rowEvent)).toEqual(log);
+      expect(rows.map((r) => r[6])).toEqual(log.map((e) => canonicalJson(e.data)));
+      expect(rows.map(rowHash)).toEqual(log.map((e) => e.hash));
+      expect(await store.auditRowsAfter(1, 2)).toEqual(rows.slice(1, 3));
+      expect(await store.auditRowsAfter(log.length, 10)).toEqual([]);
     });
 
     it('commits a rule’s proposal, decision and events together', async () => {

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { eventLeaf } from '../../audit/audit-leaf.js';
+import { canonicalJson } from '../../audit/canonical-json.js';
 import { appendLeaves, type Hash, type NodeRef, storageIndex } from '../../audit/merkle.js';
 import type { AuditEvent, AuditEventInput } from '../../domain/audit-event.js';
 import { type ChainHead, sealEvent } from '../../audit/hash-chain.js';
@@ -29,11 +30,12 @@ export async function appendEvents(client: PoolClient, events: AuditEventInput[]
   }
   const tree = appendLeaves(start.seq, start.frontier, sealed.map(eventLeaf));
   // One round trip: insert the events and nodes, move the head, and notify on commit.
+  // data goes in as canonical JSON text (json keeps it verbatim), so verification can hash it as stored.
   await client.query(
     `WITH events AS (
        INSERT INTO audit_events (seq, at, type, proposal_id, actor, reason, data, prev_hash, hash)
-       SELECT e.seq, e.at, e.type, e.proposal_id, e.actor, e.reason, e.data, e.prev_hash, e.hash
-       FROM json_to_recordset($1::json) AS e(seq bigint, at text, type text, proposal_id text, actor text, reason text, data json, prev_hash text, hash text)
+       SELECT e.seq, e.at, e.type, e.proposal_id, e.actor, e.reason, e.data::json, e.prev_hash, e.hash
+       FROM json_to_recordset($1::json) AS e(seq bigint, at text, type text, proposal_id text, actor text, reason text, data text, prev_hash text, hash text)
      ), nodes AS (
        INSERT INTO merkle_nodes (id, hash) SELECT * FROM unnest($6::bigint[], $7::bytea[])
      ), head AS (
@@ -41,7 +43,7 @@ export async function appendEvents(client: PoolClient, events: AuditEventInput[]
      )
      SELECT CASE WHEN $5::text IS NULL THEN NULL ELSE pg_notify($4, $2 || ' ' || $5) END`,
     [
-      JSON.stringify(sealed), head.seq, head.hash, channel, proposalId,
+      JSON.stringify(sealed.map((e) => ({ ...e, data: canonicalJson(e.data) }))), head.seq, head.hash, channel, proposalId,
       tree.nodes.map(storageIndex), tree.nodes.map((n) => n.hash), tree.frontier,
     ],
   );
@@ -90,4 +92,6 @@ interface AuditRow extends Omit<AuditEvent, 'data'> {
 }
 
 export const AUDIT_COLUMNS = 'seq, at, type, proposal_id, actor, reason, data, prev_hash, hash';
+/** The columns of an AuditEventRow: data as its stored text. */
+export const AUDIT_ROW_COLUMNS = 'seq, at, type, proposal_id, actor, reason, data::text, prev_hash, hash';
 export const toEvent = (row: AuditRow): AuditEvent => row;

@@ -2,7 +2,8 @@ import type { Change, DecisionRecord } from '../../domain/change.js';
 import type { Identity } from '../../domain/identity.js';
 import type { Proposal } from '../../domain/proposal.js';
 import type { IdentityRecord, Store } from '../store.js';
-import { AUDIT_COLUMNS, appendEvents, backfillMerkle, readNodes, toEvent } from './pg-audit.js';
+import type { AuditEventRow } from '../../domain/audit-event.js';
+import { AUDIT_COLUMNS, AUDIT_ROW_COLUMNS, appendEvents, backfillMerkle, readNodes, toEvent } from './pg-audit.js';
 import type { StoredCheckpoint } from '../store.js';
 import { type ChangeFeed, listenForChanges } from './pg-changes.js';
 import { migrate } from './pg-migrate.js';
@@ -132,6 +133,11 @@ export async function openPostgresStore(connection: PgConnection): Promise<Store
     async auditEventsAfter(seq, limit) {
       const { rows } = await pool.query(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2`, [seq, limit]);
       return rows.map(toEvent);
+    },
+
+    async auditRowsAfter(seq, limit) {
+      const sql = `SELECT ${AUDIT_ROW_COLUMNS} FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2`;
+      return (await pool.query<AuditEventRow>({ text: sql, values: [seq, limit], rowMode: 'array' })).rows;
     },
 
     async appendAuditEvents(events) {

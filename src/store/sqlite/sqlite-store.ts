@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import Database from 'better-sqlite3';
-import type { AuditEvent, AuditEventInput } from '../../domain/audit-event.js';
+import type { AuditEvent, AuditEventInput, AuditEventRow } from '../../domain/audit-event.js';
 import type { Change, DecisionRecord } from '../../domain/change.js';
 import type { Identity } from '../../domain/identity.js';
 import type { Proposal } from '../../domain/proposal.js';
+import { canonicalJson } from '../../audit/canonical-json.js';
 import { type ChainHead, EMPTY_HEAD, sealEvent } from '../../audit/hash-chain.js';
 import type { IdentityRecord, Store } from '../store.js';
 import { createGroupCommitter } from './group-commit.js';
@@ -67,6 +68,10 @@ export function openSqliteStore(file: string): Store {
     countIdentities: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM identities'),
     eventsFor: db.prepare<[string], AuditRow>('SELECT * FROM audit_events WHERE proposal_id = ? ORDER BY seq'),
     eventsAfter: db.prepare<[number, number], AuditRow>('SELECT * FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?'),
+    // Arrays, not objects: verification reads every row of the log.
+    rowsAfter: db
+      .prepare<[number, number], AuditEventRow>('SELECT seq, at, type, proposal_id, actor, reason, data, prev_hash, hash FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?')
+      .raw(),
     latestOfType: db.prepare<[string], AuditRow>('SELECT * FROM audit_events WHERE type = ? ORDER BY seq DESC LIMIT 1'),
   };
 
@@ -77,7 +82,8 @@ export function openSqliteStore(file: string): Store {
     const sealed: AuditEvent[] = [];
     for (const input of events) {
       const event = sealEvent(head, input);
-      sql.appendEvent.run({ ...event, data: JSON.stringify(event.data) });
+      // Canonical, so verification can hash the stored text as it is.
+      sql.appendEvent.run({ ...event, data: canonicalJson(event.data) });
       sealed.push(event);
       head = event;
     }
@@ -152,6 +158,9 @@ export function openSqliteStore(file: string): Store {
     },
     async auditEventsAfter(seq, limit) {
       return sql.eventsAfter.all(seq, limit).map(toEvent);
+    },
+    async auditRowsAfter(seq, limit) {
+      return sql.rowsAfter.all(seq, limit);
     },
     async appendAuditEvents(events) {
       await commit(() => append(events));
