@@ -1,5 +1,6 @@
 import type { AuditEvent, AuditEventInput } from '../domain/audit-event.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
+import type { PageCheck } from './page-check.mjs';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -35,26 +36,45 @@ export class ChainVerifier {
 
   /** Feeds the next event; returns false once the chain is broken. */
   push(event: AuditEvent): boolean {
-    return this.link(event.seq, event.prev_hash, event.hash, () => hashEvent(event));
-  }
-
-  /**
-   * Feeds the next event by its stored seq, prev_hash and hash; `contentHash`
-   * recomputes its hash from its content (called only once seq and link hold).
-   */
-  link(seq: number, prevHash: string, hash: string, contentHash: () => string): boolean {
-    if (this.failure) return false;
-    const expected = this.head.seq + 1;
-    if (seq !== expected) return this.fail(`event ${expected} is missing (next stored event is ${seq})`);
-    if (prevHash !== this.head.hash) return this.fail(`event ${expected} does not link to event ${this.head.seq} (prev_hash differs)`);
-    if (contentHash() !== hash) return this.fail(`event ${expected} was altered (its content does not match its hash)`);
-    this.head = { seq, hash };
+    if (!this.follows(event.seq, event.prev_hash)) return false;
+    if (hashEvent(event) !== event.hash) return this.fail('altered');
+    this.head = { seq: event.seq, hash: event.hash };
     return true;
   }
 
-  // A method, not a closure made per event: this runs once per event of the log.
-  private fail(problem: string): false {
-    this.failure = { ok: false, events: this.head.seq, first_bad_seq: this.head.seq + 1, problem };
+  /**
+   * Feeds a page that checkPage checked on its own: its first row must follow
+   * the head, then its own verdict holds. Throws what made a row unreadable.
+   */
+  pushPage(page: PageCheck): boolean {
+    if (!page.first || !page.last) return !this.failure;
+    if (!this.follows(page.first.seq, page.first.prevHash)) return false;
+    const broken = page.broken;
+    if (broken) {
+      // Rows before the break are whole, so the chain's head is the row just before it.
+      this.head = { seq: page.first.seq + broken.index - 1, hash: '' };
+      if (broken.kind === 'unreadable') throw new Error(broken.message);
+      return this.fail(broken.kind, broken.kind === 'missing' ? broken.seq : undefined);
+    }
+    this.head = page.last;
+    return true;
+  }
+
+  private follows(seq: number, prevHash: string): boolean {
+    if (this.failure) return false;
+    if (seq !== this.head.seq + 1) return this.fail('missing', seq);
+    if (prevHash !== this.head.hash) return this.fail('unlinked');
+    return true;
+  }
+
+  private fail(kind: 'missing' | 'unlinked' | 'altered', next?: number): false {
+    const expected = this.head.seq + 1;
+    const problem = {
+      missing: `event ${expected} is missing (next stored event is ${next})`,
+      unlinked: `event ${expected} does not link to event ${this.head.seq} (prev_hash differs)`,
+      altered: `event ${expected} was altered (its content does not match its hash)`,
+    }[kind];
+    this.failure = { ok: false, events: this.head.seq, first_bad_seq: expected, problem };
     return false;
   }
 

@@ -1,13 +1,13 @@
 import { eventLeaf } from '../audit/audit-leaf.js';
 import { type Checkpoint, CheckpointError, openCheckpoint } from '../audit/checkpoint.js';
 import { ChainVerifier, type VerifyResult } from '../audit/hash-chain.js';
-import { LogTree } from '../audit/log-tree.js';
+import { LogTree } from '../audit/log-tree.mjs';
 import { type Hash, verifyConsistency } from '../audit/merkle.js';
 import { consistencyProof, rootAt } from '../audit/merkle-proofs.js';
 import type { NoteVerifier } from '../audit/note-key.js';
-import { rowHash } from '../audit/row-hash.js';
-import type { AuditEvent, AuditEventRow } from '../domain/audit-event.js';
+import type { AuditEvent } from '../domain/audit-event.js';
 import type { Store } from '../store/store.js';
+import { checkedPages, PAGES, type PageTuning } from './audit-pages.js';
 
 const PAGE = 5_000;
 
@@ -21,15 +21,6 @@ export async function* allEvents(store: Store): AsyncGenerator<AuditEvent> {
   }
 }
 
-/** Every stored row in seq order, as pages (an await per page, not per row). */
-async function* rowPages(store: Store): AsyncGenerator<AuditEventRow[]> {
-  for (let after = 0; ; ) {
-    const page = await store.auditRowsAfter(after, PAGE);
-    yield page;
-    if (page.length < PAGE) return;
-    after = page[page.length - 1]![0];
-  }
-}
 
 export interface VerifyOptions {
   /** A checkpoint saved earlier (its signature already checked): the log must extend it. */
@@ -48,22 +39,23 @@ const tampered = (events: number, first_bad_seq: number, problem: string): LogVe
  * Recomputes every hash and link, and the Merkle tree from the events'
  * content; names the first bad seq. A witnessed checkpoint catches what no
  * recomputation can: a cut-off tail, or a history rewritten with every hash
- * recomputed (its root differs and the forger cannot sign).
+ * recomputed (its root differs and the forger cannot sign). A long log is
+ * checked a page at a time on two threads (`pages` says how; see audit-pages).
  */
-export async function verifyLog(store: Store, options: VerifyOptions = {}): Promise<LogVerifyResult> {
+export async function verifyLog(store: Store, options: VerifyOptions = {}, pages: PageTuning = PAGES): Promise<LogVerifyResult> {
   const stored = await store.latestCheckpoint();
-  const watch = new Set([options.witnessed?.size, stored?.tree_size].filter((n): n is number => n !== undefined));
+  const watch = [options.witnessed?.size, stored?.tree_size].filter((n): n is number => n !== undefined);
   const roots = new Map<number, Hash>();
   const chain = new ChainVerifier();
   const tree = new LogTree();
-  pages: for await (const page of rowPages(store)) {
-    for (const row of page) {
-      const [seq, , , , , , , prevHash, hash] = row;
-      if (!chain.link(seq, prevHash, hash, () => rowHash(row))) break pages;
-      tree.push(hash);
-      if (watch.has(tree.size)) roots.set(tree.size, tree.root());
-      if (tree.size % PAGE === 0) options.progress?.(tree.size);
+  let reported = 0;
+  for await (const page of checkedPages(store, watch, pages)) {
+    if (!chain.pushPage(page)) break;
+    for (const span of page.spans) {
+      for (const node of span.nodes) tree.pushSubtree(node.level, node.hash);
+      if (watch.includes(tree.size)) roots.set(tree.size, tree.root());
     }
+    for (; reported + PAGE <= tree.size; reported += PAGE) options.progress?.(reported + PAGE);
   }
   const result = chain.result();
   if (!result.ok) return result;

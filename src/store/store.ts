@@ -23,6 +23,22 @@ export interface StoredCheckpoint {
 }
 
 /**
+ * How another thread opens its own read-only view of the log, so that a long
+ * log is verified on two cores: `module` is plain JavaScript (a worker loads
+ * it without tsx) exporting `openAuditRows(options): AuditRowReader`.
+ */
+export interface AuditRowSource {
+  module: string;
+  options: unknown;
+}
+
+export interface AuditRowReader {
+  /** As Store.auditRowsAfter. */
+  rowsAfter(seq: number, limit: number): AuditEventRow[];
+  close(): void;
+}
+
+/**
  * What the service needs from storage, and nothing more. Every method that
  * changes state also appends its audit events in the same transaction, sealed
  * into the hash chain in commit order.
@@ -58,6 +74,8 @@ export interface Store {
   auditEventsAfter(seq: number, limit: number): Promise<AuditEvent[]>;
   /** The same page as rows, `data` as its stored text: the cheap read that whole-log verification makes. */
   auditRowsAfter(seq: number, limit: number): Promise<AuditEventRow[]>;
+  /** Where a worker thread can read those rows itself; undefined if this store cannot be read that way. */
+  auditRowSource(): AuditRowSource | undefined;
 
   /** Appends events that belong to no proposal or identity change (such as a policy load). */
   appendAuditEvents(events: AuditEventInput[]): Promise<void>;

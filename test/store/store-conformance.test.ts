@@ -4,13 +4,13 @@ import { canonicalJson } from '../../src/audit/canonical-json.js';
 import { ChainVerifier } from '../../src/audit/hash-chain.js';
 import { CompactTree, verifyConsistency, verifyInclusion } from '../../src/audit/merkle.js';
 import { consistencyProof, inclusionProof, rootAt } from '../../src/audit/merkle-proofs.js';
-import { rowEvent, rowHash } from '../../src/audit/row-hash.js';
+import { rowEvent, rowHash } from '../../src/audit/row-hash.mjs';
 import type { Change } from '../../src/domain/change.js';
 import { decide, expire } from '../../src/domain/decide.js';
 import { claim } from '../../src/domain/execution.js';
 import type { Proposal } from '../../src/domain/proposal.js';
 import { allEvents, verifyLog } from '../../src/service/audit-service.js';
-import type { Store } from '../../src/store/store.js';
+import type { AuditRowReader, Store } from '../../src/store/store.js';
 import { newProposal, person, T0 } from './store-fixtures.js';
 import { STORE_KINDS, type StoreUnderTest } from './store-kinds.js';
 
@@ -82,6 +82,22 @@ for (const kind of STORE_KINDS) {
       expect(rows.map(rowHash)).toEqual(log.map((e) => e.hash));
       expect(await store.auditRowsAfter(1, 2)).toEqual(rows.slice(1, 3));
       expect(await store.auditRowsAfter(log.length, 10)).toEqual([]);
+    });
+
+    it('names a source another thread reads the same rows from, where it has one', async () => {
+      const { proposal, events: created } = newProposal();
+      await store.insertProposal(proposal, created);
+      await store.updateProposal(proposal.id, approve('alice'));
+      const source = store.auditRowSource();
+      if (source === undefined) return expect(kind.name).toBe('PostgreSQL');
+      const { openAuditRows } = (await import(source.module)) as { openAuditRows: (options: unknown) => AuditRowReader };
+      const reader = openAuditRows(source.options);
+      try {
+        expect(reader.rowsAfter(0, 100)).toEqual(await store.auditRowsAfter(0, 100));
+        expect(reader.rowsAfter(1, 1)).toEqual(await store.auditRowsAfter(1, 1));
+      } finally {
+        reader.close();
+      }
     });
 
     it('commits a rule’s proposal, decision and events together', async () => {

@@ -140,6 +140,9 @@ export async function openPostgresStore(connection: PgConnection): Promise<Store
       return (await pool.query<AuditEventRow>({ text: sql, values: [seq, limit], rowMode: 'array' })).rows;
     },
 
+    // A PostgreSQL log is verified on the calling thread only.
+    auditRowSource: () => undefined,
+
     async appendAuditEvents(events) {
       await inTransaction(pool, (client) => appendEvents(client, events, channel, null));
     },

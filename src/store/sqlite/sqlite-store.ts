@@ -8,6 +8,7 @@ import { canonicalJson } from '../../audit/canonical-json.js';
 import { type ChainHead, EMPTY_HEAD, sealEvent } from '../../audit/hash-chain.js';
 import type { IdentityRecord, Store } from '../store.js';
 import { createGroupCommitter } from './group-commit.js';
+import { ROWS_AFTER } from './sqlite-audit-rows.mjs';
 import { sqliteMerkle } from './sqlite-merkle.js';
 import { MIGRATIONS } from './sqlite-schema.js';
 
@@ -69,9 +70,7 @@ export function openSqliteStore(file: string): Store {
     eventsFor: db.prepare<[string], AuditRow>('SELECT * FROM audit_events WHERE proposal_id = ? ORDER BY seq'),
     eventsAfter: db.prepare<[number, number], AuditRow>('SELECT * FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?'),
     // Arrays, not objects: verification reads every row of the log.
-    rowsAfter: db
-      .prepare<[number, number], AuditEventRow>('SELECT seq, at, type, proposal_id, actor, reason, data, prev_hash, hash FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?')
-      .raw(),
+    rowsAfter: db.prepare<[number, number], AuditEventRow>(ROWS_AFTER).raw(),
     latestOfType: db.prepare<[string], AuditRow>('SELECT * FROM audit_events WHERE type = ? ORDER BY seq DESC LIMIT 1'),
   };
 
@@ -161,6 +160,9 @@ export function openSqliteStore(file: string): Store {
     },
     async auditRowsAfter(seq, limit) {
       return sql.rowsAfter.all(seq, limit);
+    },
+    auditRowSource() {
+      return db.memory ? undefined : { module: new URL('./sqlite-audit-rows.mjs', import.meta.url).href, options: { file: db.name } };
     },
     async appendAuditEvents(events) {
       await commit(() => append(events));

@@ -1,18 +1,22 @@
-import type { AuditEvent, AuditEventType, AuditEventRow } from '../domain/audit-event.js';
-import { sha256Hex } from './canonical-json.js';
-import { hashEvent } from './hash-chain.js';
+// Plain JavaScript (typed by row-hash.d.mts) so a worker thread can load it without tsx.
+import canonicalize from 'canonicalize';
+import { sha256Hex } from './sha256.mjs';
 
 /** The event a row stores, its data parsed. */
-export const rowEvent = ([seq, at, type, proposal_id, actor, reason, data, prev_hash, hash]: AuditEventRow): AuditEvent => ({
-  seq, at, type: type as AuditEventType, proposal_id, actor, reason, data: JSON.parse(data), prev_hash, hash,
+export const rowEvent = ([seq, at, type, proposal_id, actor, reason, data, prev_hash, hash]) => ({
+  seq, at, type, proposal_id, actor, reason, data: JSON.parse(data), prev_hash, hash,
 });
 
-// canonicalize refuses lone surrogates; a string with any surrogate takes the slow path, which decides.
+/** hashEvent (hash-chain.ts) as the reference: SHA-256 of the RFC 8785 JSON of every field but the hash. */
+const referenceHash = ({ seq, at, type, proposal_id, actor, reason, data, prev_hash }) =>
+  sha256Hex(canonicalize({ seq, at, type, proposal_id, actor, reason, data, prev_hash }));
+
+// canonicalize refuses lone surrogates; a string with any surrogate takes the reference path, which decides.
 const SURROGATE = /[\ud800-\udfff]/;
 // RFC 8785 writes a string exactly as JSON.stringify does.
-const str = (s: unknown): string | undefined => (typeof s === 'string' && !SURROGATE.test(s) ? JSON.stringify(s) : undefined);
-const strOrNull = (s: unknown): string | undefined => (s === null ? 'null' : str(s));
-const num = (n: unknown): string | undefined => (typeof n === 'number' && Number.isFinite(n) ? JSON.stringify(n) : undefined);
+const str = (s) => (typeof s === 'string' && !SURROGATE.test(s) ? JSON.stringify(s) : undefined);
+const strOrNull = (s) => (s === null ? 'null' : str(s));
+const num = (n) => (typeof n === 'number' && Number.isFinite(n) ? JSON.stringify(n) : undefined);
 
 /**
  * The canonical JSON hashEvent hashes, built by concatenation: the keys in
@@ -20,7 +24,7 @@ const num = (n: unknown): string | undefined => (typeof n === 'number' && Number
  * around `data`'s stored text, which is used as it is. Undefined for a value
  * this shortcut does not cover.
  */
-export function canonicalRowText([seq, at, type, proposalId, actor, reason, data, prevHash]: AuditEventRow): string | undefined {
+export function canonicalRowText([seq, at, type, proposalId, actor, reason, data, prevHash]) {
   const parts = [str(actor), str(at), typeof data === 'string' ? data : undefined, str(prevHash), strOrNull(proposalId), strOrNull(reason), num(seq), str(type)];
   if (parts.includes(undefined)) return undefined;
   const [a, t, d, p, id, r, s, ty] = parts;
@@ -36,11 +40,11 @@ export function canonicalRowText([seq, at, type, proposalId, actor, reason, data
  * written by an older version, or tampered) the event is parsed and hashed
  * the reference way, which decides.
  */
-export function rowHash(row: AuditEventRow): string {
+export function rowHash(row) {
   const text = canonicalRowText(row);
   if (text !== undefined) {
     const hash = sha256Hex(text);
     if (hash === row[8]) return hash;
   }
-  return hashEvent(rowEvent(row));
+  return referenceHash(rowEvent(row));
 }
