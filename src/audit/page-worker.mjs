@@ -3,13 +3,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { checkPage } from './page-check.mjs';
 
-const { openAuditRows } = await import(workerData.source.module);
-const reader = openAuditRows(workerData.source.options);
-parentPort.on('message', ({ id, after, limit, cuts }) => {
-  try {
-    parentPort.postMessage({ id, page: checkPage(reader.rowsAfter(after, limit), cuts) });
-  } catch (error) {
-    parentPort.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
-  }
-});
-parentPort.postMessage({ ready: true });
+const { source, next, pages, per, cuts } = workerData;
+const { openAuditRows } = await import(source.module);
+const reader = openAuditRows(source.options);
+// Both threads take the next unchecked page from the shared counter, so
+// neither waits on the other for work; the main thread puts pages in order.
+for (let k = Atomics.add(next, 0, 1); k < pages; k = Atomics.add(next, 0, 1)) {
+  parentPort.postMessage({ k, page: checkPage(reader.rowsAfter(k * per, per), cuts) });
+}
+reader.close();

@@ -12,46 +12,40 @@ export interface PageTuning {
 // Below ~4 pages a worker's start (~40 ms) costs more than it saves.
 export const PAGES: PageTuning = { size: 4096, parallelFrom: 16_384 };
 
-type Reply = { ready: true } | { id: number; page: PageCheck } | { id: number; error: string };
-
-/** A worker thread checking pages; a page it cannot check is checked by its fallback instead. */
-function pageWorker(source: AuditRowSource) {
-  const worker = new Worker(new URL('../audit/page-worker.mjs', import.meta.url), { workerData: { source }, execArgv: [] });
-  const waiting = new Map<number, { fallback: () => Promise<PageCheck>; resolve: (page: PageCheck) => void; reject: (error: unknown) => void }>();
-  let ids = 0;
-  let usable = true;
-  const fallBack = (id: number) => {
-    const w = waiting.get(id)!;
-    waiting.delete(id);
-    w.fallback().then(w.resolve, w.reject);
+/**
+ * A worker thread that checks the pages it takes from the shared counter
+ * `next`, keeping each until asked for it by number.
+ */
+function pageWorker(source: AuditRowSource, next: Int32Array, pages: number, per: number, cuts: number[]) {
+  const worker = new Worker(new URL('../audit/page-worker.mjs', import.meta.url), { workerData: { source, next, pages, per, cuts }, execArgv: [] });
+  const done = new Map<number, PageCheck>();
+  let gone = false;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
   };
-  const giveUp = () => {
-    usable = false;
-    for (const id of [...waiting.keys()]) fallBack(id);
-  };
-  worker.on('message', (reply: Reply) => {
-    if ('ready' in reply) return;
-    if ('page' in reply) {
-      waiting.get(reply.id)!.resolve(reply.page);
-      waiting.delete(reply.id);
-    } else fallBack(reply.id);
+  worker.on('message', ({ k, page }: { k: number; page: PageCheck }) => {
+    done.set(k, page);
+    notify();
   });
-  worker.on('error', giveUp);
-  worker.on('exit', giveUp);
+  // Ended (done, or failed): the pages it took and did not give are checked by the caller.
+  worker.on('error', () => {});
+  worker.on('exit', () => {
+    gone = true;
+    notify();
+  });
   return {
-    get usable() {
-      return usable;
+    take(k: number): PageCheck | undefined {
+      const page = done.get(k);
+      done.delete(k);
+      return page;
     },
-    get busy() {
-      return waiting.size;
+    get gone() {
+      return gone;
     },
-    check(after: number, limit: number, cuts: number[], fallback: () => Promise<PageCheck>): Promise<PageCheck> {
-      return new Promise((resolve, reject) => {
-        const id = ids++;
-        waiting.set(id, { fallback, resolve, reject });
-        worker.postMessage({ id, after, limit, cuts });
-      });
-    },
+    /** Resolves when the next page arrives or the worker ends. */
+    arrival: () => new Promise<void>((resolve) => (wake = resolve)),
     close: () => worker.terminate(),
   };
 }
@@ -69,32 +63,24 @@ export async function* checkedPages(store: Store, cuts: number[], tuning: PageTu
   const per = tuning.size;
   const here = async (after: number) => checkPage(await store.auditRowsAfter(after, per), cuts);
   const total = await store.auditTreeSize();
+  const pages = Math.ceil(total / per);
   const source = total >= tuning.parallelFrom ? store.auditRowSource() : undefined;
-  const helper = source && pageWorker(source);
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const helper = source && pageWorker(source, next, pages, per, cuts);
   try {
-    const count = Math.ceil(total / per);
-    const slots: Promise<PageCheck>[] = [];
-    const settled = new Set<number>();
-    const assign = (j: number, page: Promise<PageCheck>) => {
-      slots[j] = page;
-      page.then(() => settled.add(j), () => settled.add(j));
-    };
-    let next = 0;
+    const mine = new Map<number, PageCheck>();
     let after = 0;
-    for (let k = 0; k < count; k++) {
-      // Keep the worker two pages ahead; check pages here until page k is done.
-      while (!settled.has(k) && next < count) {
-        while (helper?.usable && helper.busy < 2 && next < count) {
-          const j = next++;
-          assign(j, helper.check(j * per, per, cuts, () => here(j * per)));
-        }
-        if (settled.has(k) || next >= count) break;
-        const j = next++;
-        assign(j, here(j * per));
-        await slots[j];
-        await turn(); // lets the worker's replies in
+    for (let k = 0; k < pages; k++) {
+      let page: PageCheck | undefined;
+      while (!(page = mine.get(k) ?? helper?.take(k))) {
+        const j = Atomics.add(next, 0, 1);
+        if (j < pages) {
+          mine.set(j, await here(j * per));
+          await turn(); // lets the worker's pages in
+        } else if (helper && !helper.gone) await helper.arrival(); // page k is the worker's
+        else mine.set(k, await here(k * per)); // the worker ended without giving it
       }
-      const page = await slots[k]!;
+      mine.delete(k);
       yield page;
       after = page.last?.seq ?? k * per;
       if (page.rows < per) break;
