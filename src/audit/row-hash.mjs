@@ -11,10 +11,12 @@ export const rowEvent = ([seq, at, type, proposal_id, actor, reason, data, prev_
 const referenceHash = ({ seq, at, type, proposal_id, actor, reason, data, prev_hash }) =>
   sha256Hex(canonicalize({ seq, at, type, proposal_id, actor, reason, data, prev_hash }));
 
-// canonicalize refuses lone surrogates; a string with any surrogate takes the reference path, which decides.
+// RFC 8785 writes a string exactly as JSON.stringify does, which escapes only quote, backslash,
+// controls and lone surrogates; canonicalize refuses lone surrogates, so a string with any
+// surrogate takes the reference path, which decides.
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
 const SURROGATE = /[\ud800-\udfff]/;
-// RFC 8785 writes a string exactly as JSON.stringify does.
-const str = (s) => (typeof s === 'string' && !SURROGATE.test(s) ? JSON.stringify(s) : undefined);
+const str = (s) => (typeof s !== 'string' ? undefined : !ESCAPED.test(s) ? `"${s}"` : SURROGATE.test(s) ? undefined : JSON.stringify(s));
 const strOrNull = (s) => (s === null ? 'null' : str(s));
 const num = (n) => (typeof n === 'number' && Number.isFinite(n) ? JSON.stringify(n) : undefined);
 
