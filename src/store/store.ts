@@ -22,6 +22,40 @@ export interface StoredCheckpoint {
   signed_at: string;
 }
 
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** One notification for one webhook, with the fate of its delivery. */
+export interface Delivery {
+  /** `<webhook>/<notification key>`: the same notification is queued once, whichever replica sees it. */
+  id: string;
+  webhook: string;
+  event_type: string;
+  proposal_id: string | null;
+  /** The audit event that caused it, if one did. */
+  seq: number | null;
+  /** The request body, fixed when queued so every attempt sends the same bytes. */
+  body: string;
+  status: DeliveryStatus;
+  attempts: number;
+  /** Epoch ms of the next attempt while pending. */
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
+}
+
+export type NewDelivery = Pick<Delivery, 'id' | 'webhook' | 'event_type' | 'proposal_id' | 'seq' | 'body' | 'created_at' | 'next_attempt_at'>;
+
+/** How one attempt ended; `pending` again means another attempt at `next_attempt_at`. */
+export type DeliveryAttempt = Pick<Delivery, 'status' | 'attempts' | 'next_attempt_at' | 'last_error' | 'delivered_at'>;
+
+/** The first time an identity viewed a proposal. */
+export interface ViewRecord {
+  proposal_id: string;
+  identity: string;
+  first_at: number;
+}
+
 /**
  * What the service needs from storage, and nothing more. Every method that
  * changes state also appends its audit events in the same transaction, sealed
@@ -46,6 +80,8 @@ export interface Store {
   recordView(proposalId: string, identity: string, at: number): Promise<void>;
   firstViewedAt(proposalId: string, identity: string): Promise<number | undefined>;
   listDecisions(): Promise<DecisionRecord[]>;
+  /** Who viewed these proposals, and when first. */
+  listViews(proposalIds: string[]): Promise<ViewRecord[]>;
 
   insertIdentity(record: IdentityRecord, events: AuditEventInput[]): Promise<void>;
   getIdentity(name: string): Promise<Identity | undefined>;
@@ -72,6 +108,19 @@ export interface Store {
   saveCheckpoint(checkpoint: StoredCheckpoint): Promise<void>;
   /** The checkpoint with the largest tree size. */
   latestCheckpoint(): Promise<StoredCheckpoint | undefined>;
+
+  /** Queues deliveries; an id already queued (by this or another replica) is left as it is. */
+  enqueueDeliveries(deliveries: NewDelivery[]): Promise<void>;
+  /**
+   * Takes up to `limit` pending deliveries due at `now` that no one else holds,
+   * and holds them for `leaseMs` (a replica that dies mid-delivery lets go).
+   */
+  leaseDueDeliveries(now: number, leaseMs: number, limit: number): Promise<Delivery[]>;
+  recordDeliveryAttempt(id: string, attempt: DeliveryAttempt): Promise<void>;
+  /** Newest first. */
+  listDeliveries(query: { status?: DeliveryStatus; proposalIds?: string[]; limit: number }): Promise<Delivery[]>;
+  /** The highest audit seq any delivery was queued for (0 if none): where notifying resumes. */
+  notifiedThroughSeq(): Promise<number>;
 
   /** Calls `listener` with a proposal id after every committed change to it. */
   onProposalChange(listener: (id: string) => void): () => void;

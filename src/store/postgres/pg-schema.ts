@@ -133,4 +133,34 @@ export const MIGRATIONS: string[] = [
     END IF;
   END $$;
   `,
+  `
+  -- Webhook notifications: an outbox any replica delivers from (leased with
+  -- SKIP LOCKED), so a decision never waits on a receiver and every attempt's
+  -- result stays visible.
+  CREATE TABLE deliveries (
+    id text PRIMARY KEY,
+    webhook text NOT NULL,
+    event_type text NOT NULL,
+    proposal_id text,
+    seq bigint,
+    body text NOT NULL,
+    status text NOT NULL DEFAULT 'pending',
+    attempts integer NOT NULL DEFAULT 0,
+    next_attempt_at bigint NOT NULL,
+    lease_until bigint NOT NULL DEFAULT 0,
+    last_error text,
+    created_at text NOT NULL,
+    delivered_at text
+  );
+  CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
+  CREATE INDEX deliveries_by_proposal ON deliveries (proposal_id);
+  CREATE INDEX deliveries_by_created ON deliveries (created_at);
+  CREATE INDEX deliveries_by_seq ON deliveries (seq);
+  DO $$
+  BEGIN
+    IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'countersign_app') THEN
+      GRANT SELECT, INSERT, UPDATE ON deliveries TO countersign_app;
+    END IF;
+  END $$;
+  `,
 ];

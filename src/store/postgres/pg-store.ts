@@ -1,7 +1,7 @@
 import type { Change, DecisionRecord } from '../../domain/change.js';
 import type { Identity } from '../../domain/identity.js';
 import type { Proposal } from '../../domain/proposal.js';
-import type { IdentityRecord, Store } from '../store.js';
+import type { Delivery, IdentityRecord, Store, ViewRecord } from '../store.js';
 import { AUDIT_COLUMNS, appendEvents, backfillMerkle, readNodes, toEvent } from './pg-audit.js';
 import type { StoredCheckpoint } from '../store.js';
 import { type ChangeFeed, listenForChanges } from './pg-changes.js';
@@ -14,6 +14,8 @@ interface IdentityRow extends Omit<Identity, 'roles'> {
   token_hash: Buffer;
 }
 const toIdentity = ({ token_id: _t, token_hash: _h, ...identity }: IdentityRow): Identity => identity;
+const DELIVERY_COLUMNS = 'id, webhook, event_type, proposal_id, seq, body, status, attempts, next_attempt_at, last_error, created_at, delivered_at';
+
 const docs = (rows: { doc: Proposal }[]): Proposal[] => rows.map((r) => r.doc);
 const proposalRow = (p: Proposal) => [p.id, p.status, p.created_at, p.expires_at, JSON.stringify(p)];
 
@@ -100,6 +102,14 @@ export async function openPostgresStore(connection: PgConnection): Promise<Store
       return rows;
     },
 
+    async listViews(proposalIds) {
+      const { rows } = await pool.query<ViewRecord>(
+        'SELECT proposal_id, identity, first_at FROM views WHERE proposal_id = ANY($1) ORDER BY first_at',
+        [proposalIds],
+      );
+      return rows;
+    },
+
     async insertIdentity({ identity: i, token_id, token_hash }, events) {
       await inTransaction(pool, async (client) => {
         await client.query(
@@ -157,6 +167,49 @@ export async function openPostgresStore(connection: PgConnection): Promise<Store
 
     async latestCheckpoint() {
       return (await pool.query<StoredCheckpoint>('SELECT * FROM checkpoints ORDER BY tree_size DESC LIMIT 1')).rows[0];
+    },
+
+    async enqueueDeliveries(deliveries) {
+      if (deliveries.length === 0) return;
+      await pool.query(
+        `INSERT INTO deliveries (id, webhook, event_type, proposal_id, seq, body, created_at, next_attempt_at)
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(id text, webhook text, event_type text, proposal_id text, seq bigint, body text, created_at text, next_attempt_at bigint)
+         ON CONFLICT DO NOTHING`,
+        [JSON.stringify(deliveries)],
+      );
+    },
+
+    async leaseDueDeliveries(now, leaseMs, limit) {
+      // SKIP LOCKED: replicas leasing at once take different deliveries.
+      const { rows } = await pool.query<Delivery>(
+        `UPDATE deliveries SET lease_until = $2 WHERE id IN (
+           SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= $1 AND lease_until <= $1
+           ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+         RETURNING ${DELIVERY_COLUMNS}`,
+        [now, now + leaseMs, limit],
+      );
+      return rows;
+    },
+
+    async recordDeliveryAttempt(id, a) {
+      await pool.query(
+        'UPDATE deliveries SET status = $2, attempts = $3, next_attempt_at = $4, last_error = $5, delivered_at = $6, lease_until = 0 WHERE id = $1',
+        [id, a.status, a.attempts, a.next_attempt_at, a.last_error, a.delivered_at],
+      );
+    },
+
+    async listDeliveries({ status, proposalIds, limit }) {
+      const { rows } = await pool.query<Delivery>(
+        `SELECT ${DELIVERY_COLUMNS} FROM deliveries
+         WHERE ($1::text IS NULL OR status = $1) AND ($2::text[] IS NULL OR proposal_id = ANY($2))
+         ORDER BY created_at DESC, id DESC LIMIT $3`,
+        [status ?? null, proposalIds ?? null, limit],
+      );
+      return rows;
+    },
+
+    async notifiedThroughSeq() {
+      return (await pool.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM deliveries')).rows[0]?.seq ?? 0;
     },
 
     onProposalChange: changes.on,

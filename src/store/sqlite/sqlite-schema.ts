@@ -82,4 +82,27 @@ export const MIGRATIONS: string[] = [
     signed_at TEXT NOT NULL
   ) STRICT;
   `,
+  `
+  -- Webhook notifications: an outbox the server delivers from, so a decision
+  -- never waits on a receiver and every attempt's result stays visible.
+  CREATE TABLE deliveries (
+    id TEXT PRIMARY KEY,
+    webhook TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    proposal_id TEXT,
+    seq INTEGER,
+    body TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    lease_until INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    created_at TEXT NOT NULL,
+    delivered_at TEXT
+  ) STRICT;
+  CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
+  CREATE INDEX deliveries_by_proposal ON deliveries (proposal_id);
+  CREATE INDEX deliveries_by_created ON deliveries (created_at);
+  CREATE INDEX deliveries_by_seq ON deliveries (seq);
+  `,
 ];

@@ -5,7 +5,7 @@ import type { Change, DecisionRecord } from '../../domain/change.js';
 import type { Identity } from '../../domain/identity.js';
 import type { Proposal } from '../../domain/proposal.js';
 import { type ChainHead, EMPTY_HEAD, sealEvent } from '../../audit/hash-chain.js';
-import type { IdentityRecord, Store } from '../store.js';
+import type { Delivery, IdentityRecord, Store, ViewRecord } from '../store.js';
 import { createGroupCommitter } from './group-commit.js';
 import { sqliteMerkle } from './sqlite-merkle.js';
 import { MIGRATIONS } from './sqlite-schema.js';
@@ -13,6 +13,8 @@ import { MIGRATIONS } from './sqlite-schema.js';
 interface AuditRow extends Omit<AuditEvent, 'data'> {
   data: string;
 }
+
+const DELIVERY_COLUMNS = 'id, webhook, event_type, proposal_id, seq, body, status, attempts, next_attempt_at, last_error, created_at, delivered_at';
 
 const toEvent = (row: AuditRow): AuditEvent => ({ ...row, data: JSON.parse(row.data) });
 const toProposal = (row: { doc: string } | undefined): Proposal | undefined => (row ? JSON.parse(row.doc) : undefined);
@@ -67,6 +69,23 @@ export function openSqliteStore(file: string): Store {
     countIdentities: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM identities'),
     eventsFor: db.prepare<[string], AuditRow>('SELECT * FROM audit_events WHERE proposal_id = ? ORDER BY seq'),
     eventsAfter: db.prepare<[number, number], AuditRow>('SELECT * FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?'),
+    viewsOf: db.prepare<[string], ViewRecord>('SELECT proposal_id, identity, first_at FROM views WHERE proposal_id IN (SELECT value FROM json_each(?)) ORDER BY first_at'),
+    enqueueDelivery: db.prepare(
+      'INSERT INTO deliveries (id, webhook, event_type, proposal_id, seq, body, created_at, next_attempt_at) VALUES (@id, @webhook, @event_type, @proposal_id, @seq, @body, @created_at, @next_attempt_at) ON CONFLICT DO NOTHING',
+    ),
+    dueDeliveries: db.prepare<[number, number, number], Delivery>(
+      `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? AND lease_until <= ? ORDER BY next_attempt_at LIMIT ?`,
+    ),
+    leaseDelivery: db.prepare('UPDATE deliveries SET lease_until = ? WHERE id = ?'),
+    recordAttempt: db.prepare(
+      'UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @next_attempt_at, last_error = @last_error, delivered_at = @delivered_at, lease_until = 0 WHERE id = @id',
+    ),
+    listDeliveries: db.prepare<[{ status: string | null; ids: string | null; limit: number }], Delivery>(
+      `SELECT ${DELIVERY_COLUMNS} FROM deliveries
+       WHERE (@status IS NULL OR status = @status) AND (@ids IS NULL OR proposal_id IN (SELECT value FROM json_each(@ids)))
+       ORDER BY created_at DESC, id DESC LIMIT @limit`,
+    ),
+    notifiedThrough: db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM deliveries'),
     latestOfType: db.prepare<[string], AuditRow>('SELECT * FROM audit_events WHERE type = ? ORDER BY seq DESC LIMIT 1'),
   };
 
@@ -130,6 +149,9 @@ export function openSqliteStore(file: string): Store {
     async listDecisions() {
       return sql.listDecisions.all();
     },
+    async listViews(proposalIds) {
+      return proposalIds.length === 0 ? [] : sql.viewsOf.all(JSON.stringify(proposalIds));
+    },
     async insertIdentity(record, events) {
       await commit(() => {
         sql.insertIdentity.run({ ...record.identity, roles: JSON.stringify(record.identity.roles), token_id: record.token_id, token_hash: record.token_hash });
@@ -171,6 +193,25 @@ export function openSqliteStore(file: string): Store {
     },
     async latestCheckpoint() {
       return merkle.latestCheckpoint();
+    },
+    async enqueueDeliveries(deliveries) {
+      if (deliveries.length > 0) await commit(() => deliveries.forEach((d) => sql.enqueueDelivery.run(d)));
+    },
+    async leaseDueDeliveries(now, leaseMs, limit) {
+      return commit(() => {
+        const due = sql.dueDeliveries.all(now, now, limit);
+        for (const d of due) sql.leaseDelivery.run(now + leaseMs, d.id);
+        return due;
+      });
+    },
+    async recordDeliveryAttempt(id, attempt) {
+      await commit(() => sql.recordAttempt.run({ id, ...attempt }));
+    },
+    async listDeliveries({ status, proposalIds, limit }) {
+      return sql.listDeliveries.all({ status: status ?? null, ids: proposalIds ? JSON.stringify(proposalIds) : null, limit });
+    },
+    async notifiedThroughSeq() {
+      return sql.notifiedThrough.get()?.seq ?? 0;
     },
     onProposalChange(listener) {
       changes.on('change', listener);
