@@ -4,6 +4,8 @@ import type { RubberStampThresholds } from '../domain/approver-stats.js';
 import { fieldErrors } from '../domain/proposal-schema.js';
 import { type McpToolRule, mcpToolRuleSchema } from './classifiers/mcp-tool.js';
 import { parseDuration } from './duration.js';
+import { PolicyError } from './policy-error.js';
+import { type NotificationSettings, notificationSettings, notificationsSchema } from './notification-config.js';
 import { globToRegExp } from './glob.js';
 import { compileRule, durationSchema as duration, type Rule, ruleSchema } from './policy-rules.js';
 
@@ -31,6 +33,8 @@ const policyFileSchema = z.strictObject({
   rules: z.array(ruleSchema).default([]),
   /** Rules for `mcp_tool` actions by tool-name glob and argument patterns. */
   mcp_tools: z.array(mcpToolRuleSchema).default([]),
+  /** Webhooks told about new proposals, decisions, expiries and flagged approvers. */
+  notifications: notificationsSchema.default({ rubber_stamp_every: '24h', retry: { attempts: 8, first_delay: '2s', max_delay: '10m' }, webhooks: [] }),
 }).superRefine((p, ctx) => {
   const seen = new Set<string>();
   p.rules.forEach((rule, i) => {
@@ -55,13 +59,12 @@ export interface Policy {
   rules: Rule[];
   /** Rules for `mcp_tool` actions by tool-name glob and argument patterns. */
   mcp_tools: readonly McpToolRule[];
+  notifications: NotificationSettings;
   /** The file as read, for reports. */
   source: z.infer<typeof policyFileSchema>;
 }
 
-export class PolicyError extends Error {
-  override name = 'PolicyError';
-}
+export { PolicyError };
 
 /** The line of the key at `path`, or of its nearest ancestor present in the file (a missing key's parent). */
 function lineOf(doc: ReturnType<typeof parseDocument>, path: (string | number)[], lines: LineCounter): string {
@@ -106,6 +109,7 @@ export function parsePolicy(text: string, origin = 'policy'): Policy {
     approver_groups: p.approver_groups,
     rules: p.rules.map(compileRule),
     mcp_tools: p.mcp_tools,
+    notifications: notificationSettings(p.notifications),
     source: p,
   });
 }

@@ -56,7 +56,12 @@ export function createClient(options: ClientOptions) {
     /** `GET /v1/reports/approvers`: per-approver statistics and rubber-stamp flags (auditor or admin). */
     approverReport: () => request<Record<string, unknown>>('GET', '/v1/reports/approvers'),
     /** `GET /v1/reports/expired`: expired proposals for team review (auditor or admin). */
-    expiredReport: () => request<{ items: Record<string, unknown>[] }>('GET', '/v1/reports/expired'),
+    expiredReport: () => request<{ groups: { group: string; meaning: string; count: number }[]; items: Record<string, unknown>[] }>('GET', '/v1/reports/expired'),
+    /** `GET /v1/notifications/deliveries`: webhook deliveries, newest first, with their results (auditor or admin). */
+    deliveries: (query: { status?: 'pending' | 'delivered' | 'failed'; proposal_id?: string; limit?: number } = {}) => {
+      const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+      return request<{ items: Record<string, unknown>[] }>('GET', `/v1/notifications/deliveries${params.size ? `?${params}` : ''}`);
+    },
     /** `GET /healthz`: liveness. */
     health: () => request<{ ok: boolean }>('GET', '/healthz'),
   };

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { forbidden, invalidInput, notFound } from '../domain/errors.js';
 import { hasAnyRole, type Identity, newIdentitySchema, type Role } from '../domain/identity.js';
 import { parseInput } from '../domain/proposal-schema.js';
@@ -51,6 +52,12 @@ function waitQuery(value: unknown): number {
   }
   return seconds;
 }
+
+const deliveryQuerySchema = z.strictObject({
+  status: z.enum(['pending', 'delivered', 'failed']).optional(),
+  proposal_id: z.string().min(1).max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
 
 const bearer = (request: FastifyRequest) => /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
 
@@ -121,6 +128,11 @@ export function buildApp({ store, approvals, identities, logger = false, clock =
     v1.get('/reports/expired', async (request) => {
       requireRole(request.identity, AUDIT_ROLES);
       return approvals.expiredReport();
+    });
+    v1.get('/notifications/deliveries', async (request) => {
+      const query = parseInput(deliveryQuerySchema, request.query);
+      requireRole(request.identity, AUDIT_ROLES);
+      return approvals.deliveries({ status: query.status, proposalId: query.proposal_id, limit: query.limit });
     });
   }, { prefix: '/v1' });
 

@@ -68,7 +68,18 @@ export function openApiDocument(): object {
       },
       '/v1/audit/verify': { get: { summary: 'Verify the whole audit log', responses: { 200: json({ type: 'object' }), 401: problem, 403: problem } } },
       '/v1/reports/approvers': { get: { summary: 'Per-approver statistics and rubber-stamp flags', responses: { 200: json({ type: 'object' }), 401: problem, 403: problem } } },
-      '/v1/reports/expired': { get: { summary: 'Expired proposals for team review', responses: { 200: json({ type: 'object' }), 401: problem, 403: problem } } },
+      '/v1/reports/expired': { get: { summary: 'Expired proposals for team review: grouped, with viewers and who was notified', responses: { 200: json({ type: 'object' }), 401: problem, 403: problem } } },
+      '/v1/notifications/deliveries': {
+        get: {
+          summary: 'Webhook deliveries, newest first, with attempts and results',
+          parameters: [
+            { name: 'status', in: 'query', schema: { type: 'string', enum: ['pending', 'delivered', 'failed'] } },
+            { name: 'proposal_id', in: 'query', schema: { type: 'string' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+          ],
+          responses: { 200: json({ type: 'object' }), 400: problem, 401: problem, 403: problem },
+        },
+      },
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { 200: json({ type: 'object' }) } } },
     },
   };

@@ -16,7 +16,8 @@ import {
 } from '../domain/proposal-schema.js';
 import { assess } from '../policy/assess.js';
 import type { Policy } from '../policy/policy-config.js';
-import type { Store } from '../store/store.js';
+import type { DeliveryStatus, Store } from '../store/store.js';
+import { EXPIRY_GROUP_MEANING, type ExpiryGroup, expiryGroup } from '../domain/expiry-review.js';
 import { createDecisionWaiters } from './decision-waiters.js';
 
 export interface ApprovalServiceDeps {
@@ -130,11 +131,18 @@ export function createApprovalService({ store, policy, clock, newId = randomUUID
       return { approvers: approverStats(await store.listDecisions(), policy.rubber_stamp), thresholds: policy.rubber_stamp };
     },
 
-    /** Expired proposals for team review; approvals received tell understaffing from a bad proposal. */
+    /**
+     * Expired proposals for team review (never retried): how long each waited,
+     * who opened it, who was notified, and a group that tells understaffing
+     * from a proposal nobody would sign.
+     */
     async expiredReport() {
       const expired = await store.listProposals({ status: 'expired', limit: 1000 });
-      return {
-        items: expired.map((p) => ({
+      const ids = expired.map((p) => p.id);
+      const [views, deliveries] = await Promise.all([store.listViews(ids), store.listDeliveries({ proposalIds: ids, limit: 10_000 })]);
+      const items = expired.map((p) => {
+        const viewed_by = views.filter((v) => v.proposal_id === p.id).map((v) => v.identity);
+        return {
           id: p.id,
           what: p.what,
           proposer: p.proposer,
@@ -142,8 +150,32 @@ export function createApprovalService({ store, policy, clock, newId = randomUUID
           risk: p.risk.classes,
           created_at: p.created_at,
           expired_at: p.decided_at,
+          waited_seconds: Math.round((Date.parse(p.decided_at ?? p.expires_at) - Date.parse(p.created_at)) / 1000),
           approvals_received: p.approvals.length,
           required_approvals: p.required_approvals,
+          approved_by: p.approvals.map((a) => a.identity),
+          viewed_by,
+          notified: deliveries
+            .filter((d) => d.proposal_id === p.id)
+            .map((d) => ({ webhook: d.webhook, event: d.event_type, status: d.status, delivered_at: d.delivered_at })),
+          group: expiryGroup(p.approvals.length, viewed_by.length),
+        };
+      });
+      const groups = (Object.keys(EXPIRY_GROUP_MEANING) as ExpiryGroup[]).map((group) => ({
+        group,
+        meaning: EXPIRY_GROUP_MEANING[group],
+        count: items.filter((i) => i.group === group).length,
+      }));
+      return { groups, items };
+    },
+
+    /** Webhook deliveries, newest first: what was sent where, and how it went. */
+    async deliveries(query: { status?: DeliveryStatus; proposalId?: string; limit: number }) {
+      const rows = await store.listDeliveries({ status: query.status, proposalIds: query.proposalId ? [query.proposalId] : undefined, limit: query.limit });
+      return {
+        items: rows.map(({ body: _body, next_attempt_at, ...d }) => ({
+          ...d,
+          next_attempt_at: d.status === 'pending' ? new Date(next_attempt_at).toISOString() : null,
         })),
       };
     },

@@ -1,0 +1,122 @@
+import { approverStats } from '../domain/approver-stats.js';
+import { flaggedDigest, type Notification, notificationFor } from '../domain/notification.js';
+import type { Proposal } from '../domain/proposal.js';
+import type { Policy } from '../policy/policy-config.js';
+import type { WebhookTarget } from '../policy/notification-config.js';
+import type { NewDelivery, Store } from '../store/store.js';
+import { jsonBody, slackBody } from './webhook-messages.js';
+import { createWebhookSender } from './webhook-sender.js';
+
+export interface NotifierDeps {
+  store: Store;
+  policy: Policy;
+  targets: WebhookTarget[];
+  clock: () => number;
+  /** Where links in messages point: the UI as people reach it. */
+  publicUrl: string;
+  report: (line: string) => void;
+  /** How often the log is read even without a change signal (changes from other replicas, missed signals). */
+  pollMs?: number;
+}
+
+const PAGE = 500;
+
+/**
+ * Turns the audit log into webhook deliveries. It reads the log after each
+ * committed change (never inside one), so a slow or dead receiver can never
+ * hold up a decision; every replica may read, and each notification is queued
+ * once because its delivery id is the same everywhere.
+ */
+export function startNotifier({ store, policy, targets, clock, publicUrl, report, pollMs = 5000 }: NotifierDeps) {
+  const sender = createWebhookSender({ store, targets, retry: policy.notifications.retry, clock, report });
+  const base = publicUrl.replace(/\/+$/, '');
+  let cursor: number | undefined;
+  let digestPeriod: number | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+
+  const link = (n: Notification) => (n.proposal ? `${base}/proposals/${encodeURIComponent(n.proposal.id)}` : `${base}/reports`);
+
+  function deliveriesFor(n: Notification): NewDelivery[] {
+    return targets
+      .filter((t) => t.events.has(n.type))
+      .map((t) => ({
+        id: `${t.name}/${n.key}`,
+        webhook: t.name,
+        event_type: n.type,
+        proposal_id: n.proposal?.id ?? null,
+        seq: n.seq,
+        body: t.format === 'slack' ? slackBody(n, link(n)) : jsonBody(n, link(n)),
+        created_at: new Date(clock()).toISOString(),
+        next_attempt_at: clock(),
+      }));
+  }
+
+  /** Queues what the log's new events call for, a page at a time. */
+  async function readLog(): Promise<void> {
+    // Resume after the last event anything was queued for; a first start begins at the present.
+    cursor ??= (await store.notifiedThroughSeq()) || (await store.auditTreeSize());
+    for (;;) {
+      const events = await store.auditEventsAfter(cursor, PAGE);
+      if (events.length === 0) return;
+      const ids = [...new Set(events.map((e) => e.proposal_id).filter((id): id is string => id !== null))];
+      const proposals = new Map<string, Proposal | undefined>(await Promise.all(ids.map(async (id) => [id, await store.getProposal(id)] as const)));
+      const queued = events.flatMap((e) => {
+        const n = e.proposal_id ? notificationFor(e, proposals.get(e.proposal_id)) : undefined;
+        return n ? deliveriesFor(n) : [];
+      });
+      await store.enqueueDeliveries(queued);
+      cursor = events[events.length - 1]!.seq;
+      if (queued.length > 0) void sender.kick();
+      if (events.length < PAGE) return;
+    }
+  }
+
+  /** Once per period, the flagged approvers (skipped when nobody is flagged). */
+  async function digest(): Promise<void> {
+    const every = policy.notifications.rubber_stamp_every_ms;
+    const period = Math.floor(clock() / every);
+    if (period === digestPeriod) return;
+    const n = flaggedDigest(approverStats(await store.listDecisions(), policy.rubber_stamp), period * every);
+    if (n) await store.enqueueDeliveries(deliveriesFor(n));
+    digestPeriod = period;
+    if (n) void sender.kick();
+  }
+
+  function run(): Promise<void> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await readLog();
+        await digest();
+      } while (again);
+    })()
+      .catch((error: unknown) => report(`Notifications: ${(error as Error).message}`))
+      .finally(() => (running = undefined));
+    return running;
+  }
+
+  const unsubscribe = store.onProposalChange(() => void run());
+  const timer = setInterval(() => void run(), pollMs);
+  timer.unref();
+  const stopSender = sender.start();
+  const started = run();
+
+  return {
+    /** Resolves when the log has been read up to now (for tests and shutdown). */
+    settled: async () => {
+      await started;
+      await run();
+    },
+    async stop() {
+      unsubscribe();
+      clearInterval(timer);
+      await running;
+      await stopSender();
+    },
+  };
+}
