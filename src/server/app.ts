@@ -136,7 +136,7 @@ export function buildApp({ store, approvals, identities, logger = false, clock =
     });
   }, { prefix: '/v1' });
 
-  app.register(uiPlugin, { store, approvals, identities, clock });
+  app.register(uiPlugin, { store, approvals, identities, clock, verifier });
 
   return app;
 }

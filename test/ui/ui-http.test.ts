@@ -76,6 +76,25 @@ describe('the approval UI over HTTP', () => {
     expect((await api(server.url, alice).get(`/v1/proposals/${proposal.id}`)).body.approvals).toEqual([]);
   });
 
+  it('verifies the whole log only when an auditor asks, with a CSRF token', async () => {
+    await api(server.url, agent).propose(dropTableProposal());
+    const auditor = await signIn(server.url, await server.addIdentity('ada', 'human', ['auditor']));
+    const before = await (await fetch(`${server.url}/reports`, { headers: { cookie: auditor.cookie } })).text();
+    expect(before).toContain('Not verified in full since the server started.');
+
+    expect((await post(server.url, '/reports/verify', auditor.cookie, { csrf: 'forged' })).status).toBe(403);
+    const asApprover = await signIn(server.url, alice);
+    expect((await post(server.url, '/reports/verify', asApprover.cookie, { csrf: asApprover.csrf })).status).toBe(403);
+    const after = await (await fetch(`${server.url}/reports`, { headers: { cookie: auditor.cookie } })).text();
+    expect(after).toContain('Not verified in full since the server started.');
+
+    const asked = await post(server.url, '/reports/verify', auditor.cookie, { csrf: auditor.csrf });
+    expect(asked.status).toBe(303);
+    expect(asked.headers.get('location')).toBe('/reports#log');
+    const verified = await (await fetch(`${server.url}/reports`, { headers: { cookie: auditor.cookie } })).text();
+    expect(verified).toMatch(/Audit log intact: \d+ events verified .* by ada/);
+  });
+
   it('records when an approver first opens a proposal page, for review-time statistics', async () => {
     const { body: proposal } = await api(server.url, agent).propose(dropTableProposal());
     const { cookie, csrf } = await signIn(server.url, alice);
