@@ -54,9 +54,9 @@ function waitQuery(value: unknown): number {
 }
 
 const deliveryQuerySchema = z.strictObject({
-  status: z.enum(['pending', 'delivered', 'failed']).optional(),
+  status: z.enum(['pending', 'delivered', 'failed'], 'must be one of: pending, delivered, failed').optional(),
   proposal_id: z.string().min(1).max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: z.coerce.number('must be a whole number from 1 to 1000').int('must be a whole number from 1 to 1000').min(1, 'must be a whole number from 1 to 1000').max(1000, 'must be a whole number from 1 to 1000').default(100),
 });
 
 const bearer = (request: FastifyRequest) => /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
