@@ -58,6 +58,7 @@ describe('audit report', () => {
     expect(refused).toMatch(/alice/);
     expect(refused).toMatch(/carol/);
     expect(readFileSync(join(out, 'expired.jsonl'), 'utf8')).toMatch(/"approvals_received":1,"required_approvals":2/);
+    expect(readFileSync(join(out, 'expired.jsonl'), 'utf8')).toMatch(/"group":"short_of_approvals","opened_by":"nobody","notified":"no webhook"/);
     expect(readFileSync(join(out, 'checkpoint.txt'), 'utf8')).toMatch(/^countersign-/);
   });
 
