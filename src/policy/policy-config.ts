@@ -24,8 +24,10 @@ const policyFileSchema = z.strictObject({
       min_median_review_seconds: z.number().nonnegative().default(30),
       burst_seconds: z.number().nonnegative().default(10),
       max_burst_approvals: z.number().int().nonnegative().default(2),
+      /** The review looks at decisions made this recently. */
+      window: duration.default('30d'),
     })
-    .default({ min_decisions: 5, max_approval_rate: 0.95, min_median_review_seconds: 30, burst_seconds: 10, max_burst_approvals: 2 }),
+    .default({ min_decisions: 5, max_approval_rate: 0.95, min_median_review_seconds: 30, burst_seconds: 10, max_burst_approvals: 2, window: '30d' }),
   /** `require_approval`: commands the classifiers do not know are treated as unanalysable. */
   unknown: z.enum(['allow', 'require_approval']).default('allow'),
   /** Group name → the identities (or principals) in it, for rules that ask for approvers from groups. */
@@ -54,6 +56,8 @@ export interface Policy {
   sweep_interval_ms: number;
   critical_services: RegExp[];
   rubber_stamp: RubberStampThresholds;
+  /** How far back the rubber-stamp review looks. */
+  rubber_stamp_window_ms: number;
   unknown: 'allow' | 'require_approval';
   approver_groups: Record<string, string[]>;
   rules: Rule[];
@@ -104,7 +108,8 @@ export function parsePolicy(text: string, origin = 'policy'): Policy {
     },
     sweep_interval_ms: parseDuration(p.sweep_interval)!,
     critical_services: p.critical_services.map(globToRegExp),
-    rubber_stamp: p.rubber_stamp,
+    rubber_stamp: (({ window: _w, ...thresholds }) => thresholds)(p.rubber_stamp),
+    rubber_stamp_window_ms: parseDuration(p.rubber_stamp.window)!,
     unknown: p.unknown,
     approver_groups: p.approver_groups,
     rules: p.rules.map(compileRule),

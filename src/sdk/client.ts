@@ -15,6 +15,12 @@ export interface ClientOptions extends HttpOptions {
 
 const proposalPath = (id: string) => `/v1/proposals/${encodeURIComponent(id)}`;
 
+/** `?a=1&b=2` for the given values, or nothing when none is given. */
+function queryString(values: Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams(Object.entries(values).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])));
+  return params.size ? `?${params}` : '';
+}
+
 /**
  * A typed client for every route of the Countersign HTTP API, plus `gate`, the
  * one call most agents need.
@@ -54,14 +60,12 @@ export function createClient(options: ClientOptions) {
     /** `GET /v1/audit/verify`: recompute the whole log (auditor or admin). */
     verifyAudit: () => request<VerifyResult>('GET', '/v1/audit/verify'),
     /** `GET /v1/reports/approvers`: per-approver statistics and rubber-stamp flags (auditor or admin). */
-    approverReport: () => request<Record<string, unknown>>('GET', '/v1/reports/approvers'),
+    approverReport: (period: { from?: string; to?: string } = {}) => request<Record<string, unknown>>('GET', `/v1/reports/approvers${queryString(period)}`),
     /** `GET /v1/reports/expired`: expired proposals for team review (auditor or admin). */
     expiredReport: () => request<{ groups: { group: string; meaning: string; count: number }[]; items: Record<string, unknown>[] }>('GET', '/v1/reports/expired'),
     /** `GET /v1/notifications/deliveries`: webhook deliveries, newest first, with their results (auditor or admin). */
-    deliveries: (query: { status?: 'pending' | 'delivered' | 'failed'; proposal_id?: string; limit?: number } = {}) => {
-      const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
-      return request<{ items: Record<string, unknown>[] }>('GET', `/v1/notifications/deliveries${params.size ? `?${params}` : ''}`);
-    },
+    deliveries: (query: { status?: 'pending' | 'delivered' | 'failed'; proposal_id?: string; limit?: number } = {}) =>
+      request<{ items: Record<string, unknown>[] }>('GET', `/v1/notifications/deliveries${queryString(query)}`),
     /** `GET /healthz`: liveness. */
     health: () => request<{ ok: boolean }>('GET', '/healthz'),
   };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { forbidden, invalidInput, notFound } from '../domain/errors.js';
 import { hasAnyRole, type Identity, newIdentitySchema, type Role } from '../domain/identity.js';
 import { parseInput } from '../domain/proposal-schema.js';
+import { INSTANT_HINT, parseInstant } from '../domain/period.js';
 import { STATUSES, type Status } from '../domain/proposal.js';
 import type { ApprovalService } from '../service/approval-service.js';
 import type { NoteVerifier } from '../audit/note-key.js';
@@ -58,6 +59,14 @@ const deliveryQuerySchema = z.strictObject({
   proposal_id: z.string().min(1).max(200).optional(),
   limit: z.coerce.number('must be a whole number from 1 to 1000').int('must be a whole number from 1 to 1000').min(1, 'must be a whole number from 1 to 1000').max(1000, 'must be a whole number from 1 to 1000').default(100),
 });
+
+/** `from`/`to` of a report: a date (whole UTC day) or an ISO instant. */
+function instantQuery(field: string, value: unknown, end: boolean): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const instant = typeof value === 'string' ? parseInstant(value, end) : undefined;
+  if (!instant) throw invalidInput([{ field, message: INSTANT_HINT }]);
+  return instant;
+}
 
 const bearer = (request: FastifyRequest) => /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
 
@@ -122,8 +131,10 @@ export function buildApp({ store, approvals, identities, logger = false, clock =
       return verifyLog(store, { verifier });
     });
     v1.get('/reports/approvers', async (request) => {
+      const { from, to } = request.query as Record<string, unknown>;
+      const range = { from: instantQuery('from', from, false), to: instantQuery('to', to, true) };
       requireRole(request.identity, AUDIT_ROLES);
-      return approvals.approverReport();
+      return approvals.approverReport(range);
     });
     v1.get('/reports/expired', async (request) => {
       requireRole(request.identity, AUDIT_ROLES);

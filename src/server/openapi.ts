@@ -67,7 +67,16 @@ export function openApiDocument(): object {
         post: { summary: 'Add an identity (admin); its token is in the answer, shown once', requestBody: body('NewIdentity'), responses: { 201: json({ type: 'object' }, 'Created'), 400: problem, 401: problem, 403: problem, 409: problem } },
       },
       '/v1/audit/verify': { get: { summary: 'Verify the whole audit log', responses: { 200: json({ type: 'object' }), 401: problem, 403: problem } } },
-      '/v1/reports/approvers': { get: { summary: 'Per-approver statistics and rubber-stamp flags', responses: { 200: json({ type: 'object' }), 401: problem, 403: problem } } },
+      '/v1/reports/approvers': {
+        get: {
+          summary: "Per-approver statistics and rubber-stamp flags over a window (default: the policy's rubber_stamp.window back from now)",
+          parameters: [
+            { name: 'from', in: 'query', description: 'a date (whole UTC day) or an ISO time', schema: { type: 'string' } },
+            { name: 'to', in: 'query', description: 'a date (whole UTC day, included) or an ISO time', schema: { type: 'string' } },
+          ],
+          responses: { 200: json({ type: 'object' }), 400: problem, 401: problem, 403: problem },
+        },
+      },
       '/v1/reports/expired': { get: { summary: 'Expired proposals for team review: grouped, with viewers and who was notified', responses: { 200: json({ type: 'object' }), 401: problem, 403: problem } } },
       '/v1/notifications/deliveries': {
         get: {

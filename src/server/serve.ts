@@ -74,7 +74,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const address = app.server.address();
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${typeof address === 'object' && address ? address.port : port}`;
   const notifier = webhooks.length === 0 ? undefined : startNotifier({
-    store, policy, targets: webhooks, clock, publicUrl: policy.notifications.public_url ?? url, report: say,
+    store, approverReport: () => approvals.approverReport(), policy, targets: webhooks, clock, publicUrl: policy.notifications.public_url ?? url, report: say,
   });
   if (notifier) say(`Notifying ${webhooks.map((w) => `${w.name} (${w.format})`).join(', ')}`);
   return {

@@ -127,8 +127,13 @@ export function createApprovalService({ store, policy, clock, newId = randomUUID
       }
     },
 
-    async approverReport() {
-      return { approvers: approverStats(await store.listDecisions(), policy.rubber_stamp), thresholds: policy.rubber_stamp };
+    /** Per-approver statistics over a window of decisions: the policy's (default 30 days back) unless given. */
+    async approverReport(range: { from?: string; to?: string } = {}) {
+      const to = range.to ?? new Date(clock()).toISOString();
+      const from = range.from ?? new Date(Date.parse(to) - policy.rubber_stamp_window_ms).toISOString();
+      // Without an explicit end, nothing recent is cut off (another replica's clock may run ahead).
+      const decisions = (await store.listDecisions(from)).filter((d) => range.to === undefined || d.at < to);
+      return { approvers: approverStats(decisions, policy.rubber_stamp), thresholds: policy.rubber_stamp, window: { from, to } };
     },
 
     /**

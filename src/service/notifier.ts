@@ -1,4 +1,4 @@
-import { approverStats } from '../domain/approver-stats.js';
+import type { ApproverStats } from '../domain/approver-stats.js';
 import { flaggedDigest, type Notification, notificationFor } from '../domain/notification.js';
 import type { Proposal } from '../domain/proposal.js';
 import type { Policy } from '../policy/policy-config.js';
@@ -9,6 +9,8 @@ import { createWebhookSender } from './webhook-sender.js';
 
 export interface NotifierDeps {
   store: Store;
+  /** The rubber-stamp review, over the policy's window. */
+  approverReport: () => Promise<{ approvers: ApproverStats[] }>;
   policy: Policy;
   targets: WebhookTarget[];
   clock: () => number;
@@ -27,7 +29,7 @@ const PAGE = 500;
  * hold up a decision; every replica may read, and each notification is queued
  * once because its delivery id is the same everywhere.
  */
-export function startNotifier({ store, policy, targets, clock, publicUrl, report, pollMs = 5000 }: NotifierDeps) {
+export function startNotifier({ store, approverReport, policy, targets, clock, publicUrl, report, pollMs = 5000 }: NotifierDeps) {
   const sender = createWebhookSender({ store, targets, retry: policy.notifications.retry, clock, report });
   const base = publicUrl.replace(/\/+$/, '');
   let cursor: number | undefined;
@@ -77,7 +79,7 @@ export function startNotifier({ store, policy, targets, clock, publicUrl, report
     const every = policy.notifications.rubber_stamp_every_ms;
     const period = Math.floor(clock() / every);
     if (period === digestPeriod) return;
-    const n = flaggedDigest(approverStats(await store.listDecisions(), policy.rubber_stamp), period * every);
+    const n = flaggedDigest((await approverReport()).approvers, period * every);
     if (n) await store.enqueueDeliveries(deliveriesFor(n));
     digestPeriod = period;
     if (n) void sender.kick();

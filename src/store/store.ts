@@ -79,7 +79,8 @@ export interface Store {
   /** Remembers the first time an identity viewed a proposal; later views change nothing. */
   recordView(proposalId: string, identity: string, at: number): Promise<void>;
   firstViewedAt(proposalId: string, identity: string): Promise<number | undefined>;
-  listDecisions(): Promise<DecisionRecord[]>;
+  /** Decisions made at or after `since` (ISO), oldest first. */
+  listDecisions(since?: string): Promise<DecisionRecord[]>;
   /** Who viewed these proposals, and when first. */
   listViews(proposalIds: string[]): Promise<ViewRecord[]>;
 

@@ -10,6 +10,7 @@ type ExpiredReport = Awaited<ReturnType<ApprovalService['expiredReport']>>;
 export interface ReportsView {
   approvers: ApproverStats[];
   thresholds: RubberStampThresholds;
+  window: { from: string; to: string };
   expired: ExpiredReport;
   deliveries: Awaited<ReturnType<ApprovalService['deliveries']>>['items'];
   checkpoint: CheckpointStatus | undefined;
@@ -40,9 +41,11 @@ ${approvers.map((a, i) => {
 
 function approversSection(view: ReportsView): SafeHtml {
   const t = view.thresholds;
-  if (view.approvers.length === 0) return html`<section class="card"><h2>Approvers</h2><p class="muted">No decisions yet.</p></section>`;
+  const period = html`<p class="muted" id="approvers-window">Decisions from ${formatTime(view.window.from)} to ${formatTime(view.window.to)}.</p>`;
+  if (view.approvers.length === 0) return html`<section class="card"><h2>Approvers</h2>${period}<p class="muted">No decisions in this period.</p></section>`;
   return html`<section class="card" aria-labelledby="approvers-title">
 <h2 id="approvers-title">Approvers</h2>
+${period}
 <p class="muted">Flagged when, over at least ${t.min_decisions} decisions, the approval rate passes ${percent(t.max_approval_rate)}, the median review (first view to decision) is under ${t.min_median_review_seconds} s, or more than ${t.max_burst_approvals} approvals each came within ${t.burst_seconds} s of the previous one.</p>
 ${chart(view.approvers, t.max_approval_rate)}
 <div class="scroll" tabindex="0"><table class="report">

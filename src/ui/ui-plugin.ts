@@ -114,13 +114,13 @@ export async function uiPlugin(app: FastifyInstance, { store, approvals, identit
     const viewer = await signedIn(request, reply);
     if (!viewer) return reply;
     if (!canReadReports(viewer.identity)) return page(reply, 403, errorPage(context(viewer), 403, 'Reports are for auditors and admins.'));
-    const [{ approvers, thresholds }, expired, { items: deliveries }, checkpoint] = await Promise.all([
+    const [{ approvers, thresholds, window }, expired, { items: deliveries }, checkpoint] = await Promise.all([
       approvals.approverReport(),
       approvals.expiredReport(),
       approvals.deliveries({ limit: 50 }),
       logStatus.checkpoint(),
     ]);
-    const view = { approvers, thresholds, expired, deliveries, checkpoint, verification: logStatus.lastVerification() };
+    const view = { approvers, thresholds, window, expired, deliveries, checkpoint, verification: logStatus.lastVerification() };
     return page(reply, 200, reportsPage(context(viewer), view));
   });
 

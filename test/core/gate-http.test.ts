@@ -319,6 +319,22 @@ describe('expiry and reports', () => {
     expect((await as('alice').get('/v1/reports/approvers')).status).toBe(403);
   });
 
+  it('reviews approvers over a window: the policy’s 30 days by default, or the period asked for', async () => {
+    const now = new Date(clock()).toISOString();
+    const current = await as('auditor').get('/v1/reports/approvers');
+    expect(current.body.window).toEqual({ from: new Date(clock() - 30 * 86_400_000).toISOString(), to: now });
+    const before = await as('auditor').get('/v1/reports/approvers?to=2000-01-01');
+    expect(before.body).toMatchObject({ approvers: [], window: { to: '2000-01-02T00:00:00.000Z' } });
+    const today = await as('auditor').get(`/v1/reports/approvers?from=${now.slice(0, 10)}&to=${now.slice(0, 10)}`);
+    expect(today.body.approvers.map((a: { identity: string }) => a.identity)).toContain('alice');
+    // Decisions older than the window drop out of the default review.
+    clock.advance(31 * 86_400_000);
+    expect((await as('auditor').get('/v1/reports/approvers')).body.approvers).toEqual([]);
+    const bad = await as('auditor').get('/v1/reports/approvers?from=yesterday');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([{ field: 'from', message: 'must be a date such as 2026-11-01 or an ISO time' }]);
+  });
+
   it('serves the approval chain of one proposal and verifies the whole log', async () => {
     const p = await proposeDrop();
     await as('alice').approve(p.id);

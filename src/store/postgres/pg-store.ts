@@ -97,8 +97,11 @@ export async function openPostgresStore(connection: PgConnection): Promise<Store
       return rows[0]?.first_at;
     },
 
-    async listDecisions() {
-      const { rows } = await pool.query<DecisionRecord>('SELECT proposal_id, identity, principal, verdict, at, review_ms, reason FROM decisions ORDER BY at');
+    async listDecisions(since = '') {
+      const { rows } = await pool.query<DecisionRecord>(
+        'SELECT proposal_id, identity, principal, verdict, at, review_ms, reason FROM decisions WHERE at >= $1 ORDER BY at',
+        [since],
+      );
       return rows;
     },
 

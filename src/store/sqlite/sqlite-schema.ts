@@ -104,5 +104,7 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX deliveries_by_proposal ON deliveries (proposal_id);
   CREATE INDEX deliveries_by_created ON deliveries (created_at);
   CREATE INDEX deliveries_by_seq ON deliveries (seq);
+  -- The rubber-stamp review reads a window of recent decisions.
+  CREATE INDEX decisions_by_at ON decisions (at);
   `,
 ];

@@ -58,7 +58,7 @@ export function openSqliteStore(file: string): Store {
     insertDecision: db.prepare(
       'INSERT INTO decisions (proposal_id, identity, principal, verdict, at, review_ms, reason) VALUES (@proposal_id, @identity, @principal, @verdict, @at, @review_ms, @reason)',
     ),
-    listDecisions: db.prepare<[], DecisionRecord>('SELECT proposal_id, identity, principal, verdict, at, review_ms, reason FROM decisions ORDER BY at'),
+    listDecisions: db.prepare<[string], DecisionRecord>('SELECT proposal_id, identity, principal, verdict, at, review_ms, reason FROM decisions WHERE at >= ? ORDER BY at'),
     recordView: db.prepare('INSERT INTO views (proposal_id, identity, first_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
     firstView: db.prepare<[string, string], { first_at: number }>('SELECT first_at FROM views WHERE proposal_id = ? AND identity = ?'),
     insertIdentity: db.prepare(
@@ -146,8 +146,8 @@ export function openSqliteStore(file: string): Store {
     async firstViewedAt(proposalId, identity) {
       return sql.firstView.get(proposalId, identity)?.first_at;
     },
-    async listDecisions() {
-      return sql.listDecisions.all();
+    async listDecisions(since = '') {
+      return sql.listDecisions.all(since);
     },
     async listViews(proposalIds) {
       return proposalIds.length === 0 ? [] : sql.viewsOf.all(JSON.stringify(proposalIds));
