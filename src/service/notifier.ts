@@ -5,7 +5,7 @@ import type { Policy } from '../policy/policy-config.js';
 import type { WebhookTarget } from '../policy/notification-config.js';
 import type { NewDelivery, Store } from '../store/store.js';
 import { jsonBody, slackBody } from './webhook-messages.js';
-import { createWebhookSender } from './webhook-sender.js';
+import { createWebhookSender, LEASE_MS } from './webhook-sender.js';
 
 export interface NotifierDeps {
   store: Store;
@@ -22,6 +22,7 @@ export interface NotifierDeps {
 }
 
 const PAGE = 500;
+const BATCH_MS = 25;
 
 /**
  * Turns the audit log into webhook deliveries. It reads the log after each
@@ -42,7 +43,7 @@ export function startNotifier({ store, approverReport, policy, targets, clock, p
   function deliveriesFor(n: Notification): NewDelivery[] {
     return targets
       .filter((t) => t.events.has(n.type))
-      .map((t) => ({
+      .map((t): NewDelivery => ({
         id: `${t.name}/${n.key}`,
         webhook: t.name,
         event_type: n.type,
@@ -51,7 +52,25 @@ export function startNotifier({ store, approverReport, policy, targets, clock, p
         body: t.format === 'slack' ? slackBody(n, link(n)) : jsonBody(n, link(n)),
         created_at: new Date(clock()).toISOString(),
         next_attempt_at: clock(),
+        lease_until: 0,
       }));
+  }
+
+  /**
+   * Queues deliveries, holding as many as the sender has room for so they go
+   * out at once; the rest wait for a lease. Only what this replica queued is
+   * its to send: another replica may have queued the same notification first.
+   */
+  async function queue(deliveries: NewDelivery[]): Promise<void> {
+    const room = sender.room();
+    const now = clock();
+    const held = deliveries.map((d, i) => (i < room ? { ...d, lease_until: now + LEASE_MS } : d));
+    const mine = new Set(await store.enqueueDeliveries(held));
+    sender.send(
+      held
+        .filter((d) => d.lease_until > 0 && mine.has(d.id))
+        .map(({ lease_until: _l, ...d }) => ({ ...d, status: 'pending' as const, attempts: 0, last_error: null, delivered_at: null })),
+    );
   }
 
   /** Queues what the log's new events call for, a page at a time. */
@@ -67,9 +86,8 @@ export function startNotifier({ store, approverReport, policy, targets, clock, p
         const n = e.proposal_id ? notificationFor(e, proposals.get(e.proposal_id)) : undefined;
         return n ? deliveriesFor(n) : [];
       });
-      await store.enqueueDeliveries(queued);
+      await queue(queued);
       cursor = events[events.length - 1]!.seq;
-      if (queued.length > 0) void sender.kick();
       if (events.length < PAGE) return;
     }
   }
@@ -80,9 +98,8 @@ export function startNotifier({ store, approverReport, policy, targets, clock, p
     const period = Math.floor(clock() / every);
     if (period === digestPeriod) return;
     const n = flaggedDigest((await approverReport()).approvers, period * every);
-    if (n) await store.enqueueDeliveries(deliveriesFor(n));
+    if (n) await queue(deliveriesFor(n));
     digestPeriod = period;
-    if (n) void sender.kick();
   }
 
   function run(): Promise<void> {
@@ -102,7 +119,15 @@ export function startNotifier({ store, approverReport, policy, targets, clock, p
     return running;
   }
 
-  const unsubscribe = store.onProposalChange(() => void run());
+  // A short pause after a change lets a burst of commits be read and queued together.
+  let soon: NodeJS.Timeout | undefined;
+  const schedule = () => {
+    soon ??= setTimeout(() => {
+      soon = undefined;
+      void run();
+    }, BATCH_MS);
+  };
+  const unsubscribe = store.onProposalChange(schedule);
   const timer = setInterval(() => void run(), pollMs);
   timer.unref();
   const stopSender = sender.start();
@@ -116,6 +141,7 @@ export function startNotifier({ store, approverReport, policy, targets, clock, p
     },
     async stop() {
       unsubscribe();
+      clearTimeout(soon);
       clearInterval(timer);
       await running;
       await stopSender();

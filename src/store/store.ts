@@ -44,10 +44,13 @@ export interface Delivery {
   delivered_at: string | null;
 }
 
-export type NewDelivery = Pick<Delivery, 'id' | 'webhook' | 'event_type' | 'proposal_id' | 'seq' | 'body' | 'created_at' | 'next_attempt_at'>;
+export type NewDelivery = Pick<Delivery, 'id' | 'webhook' | 'event_type' | 'proposal_id' | 'seq' | 'body' | 'created_at' | 'next_attempt_at'> & {
+  /** Epoch ms until which the queuing replica holds it to send at once; 0 leaves it to whoever leases it. */
+  lease_until: number;
+};
 
 /** How one attempt ended; `pending` again means another attempt at `next_attempt_at`. */
-export type DeliveryAttempt = Pick<Delivery, 'status' | 'attempts' | 'next_attempt_at' | 'last_error' | 'delivered_at'>;
+export type DeliveryAttempt = Pick<Delivery, 'id' | 'status' | 'attempts' | 'next_attempt_at' | 'last_error' | 'delivered_at'>;
 
 /** The first time an identity viewed a proposal. */
 export interface ViewRecord {
@@ -110,14 +113,19 @@ export interface Store {
   /** The checkpoint with the largest tree size. */
   latestCheckpoint(): Promise<StoredCheckpoint | undefined>;
 
-  /** Queues deliveries; an id already queued (by this or another replica) is left as it is. */
-  enqueueDeliveries(deliveries: NewDelivery[]): Promise<void>;
+  /**
+   * Queues deliveries; an id already queued (by this or another replica) is
+   * left as it is. Resolves to the ids this call queued: only those are the
+   * caller's to send under their lease.
+   */
+  enqueueDeliveries(deliveries: NewDelivery[]): Promise<string[]>;
   /**
    * Takes up to `limit` pending deliveries due at `now` that no one else holds,
    * and holds them for `leaseMs` (a replica that dies mid-delivery lets go).
    */
   leaseDueDeliveries(now: number, leaseMs: number, limit: number): Promise<Delivery[]>;
-  recordDeliveryAttempt(id: string, attempt: DeliveryAttempt): Promise<void>;
+  /** Records how attempts ended (several at once, in one transaction), releasing their leases. */
+  recordDeliveryAttempts(attempts: DeliveryAttempt[]): Promise<void>;
   /** Newest first. */
   listDeliveries(query: { status?: DeliveryStatus; proposalIds?: string[]; limit: number }): Promise<Delivery[]>;
   /** The highest audit seq any delivery was queued for (0 if none): where notifying resumes. */

@@ -125,34 +125,37 @@ for (const kind of STORE_KINDS) {
     describe('webhook deliveries', () => {
       const delivery = (id: string, over: Partial<NewDelivery> = {}): NewDelivery => ({
         id, webhook: id.split('/')[0]!, event_type: 'proposal.created', proposal_id: 'p-1', seq: 1, body: `{"n":"${id}"}`,
-        created_at: new Date(T0).toISOString(), next_attempt_at: T0, ...over,
+        created_at: new Date(T0).toISOString(), next_attempt_at: T0, lease_until: 0, ...over,
       });
 
       it('queues each id once, keeping the first body, and lists newest first with filters', async () => {
-        await store.enqueueDeliveries([delivery('ops/1'), delivery('siem/1', { created_at: new Date(T0 + 1).toISOString(), proposal_id: 'p-2', seq: 7 })]);
-        await store.enqueueDeliveries([delivery('ops/1', { body: 'second' })]);
+        expect(await store.enqueueDeliveries([delivery('ops/1'), delivery('siem/1', { created_at: new Date(T0 + 1).toISOString(), proposal_id: 'p-2', seq: 7 })])).toEqual(['ops/1', 'siem/1']);
+        expect(await store.enqueueDeliveries([delivery('ops/1', { body: 'second' }), delivery('ops/2')])).toEqual(['ops/2']);
         const all = await store.listDeliveries({ limit: 10 });
-        expect(all.map((d) => d.id)).toEqual(['siem/1', 'ops/1']);
-        expect(all[1]).toEqual({ ...delivery('ops/1'), status: 'pending', attempts: 0, last_error: null, delivered_at: null });
+        expect(all.map((d) => d.id)).toEqual(['siem/1', 'ops/2', 'ops/1']);
+        const { lease_until: _l, ...queued } = delivery('ops/1');
+        expect(all[2]).toEqual({ ...queued, status: 'pending', attempts: 0, last_error: null, delivered_at: null });
         expect((await store.listDeliveries({ proposalIds: ['p-2'], limit: 10 })).map((d) => d.id)).toEqual(['siem/1']);
         expect(await store.listDeliveries({ status: 'delivered', limit: 10 })).toEqual([]);
         expect(await store.notifiedThroughSeq()).toBe(7);
       });
 
       it('leases only due deliveries nobody holds, and lets go when the lease runs out', async () => {
-        await store.enqueueDeliveries([delivery('a/1'), delivery('a/2', { next_attempt_at: T0 + 5000 })]);
+        await store.enqueueDeliveries([delivery('a/1'), delivery('a/2', { next_attempt_at: T0 + 5000 }), delivery('a/3', { lease_until: T0 + 3000 })]);
         expect((await store.leaseDueDeliveries(T0, 1000, 10)).map((d) => d.id)).toEqual(['a/1']);
         expect(await store.leaseDueDeliveries(T0 + 500, 1000, 10)).toEqual([]);
         expect((await store.leaseDueDeliveries(T0 + 1000, 1000, 10)).map((d) => d.id)).toEqual(['a/1']);
-        expect((await store.leaseDueDeliveries(T0 + 5000, 1000, 10)).map((d) => d.id).sort()).toEqual(['a/1', 'a/2']);
+        expect((await store.leaseDueDeliveries(T0 + 5000, 1000, 10)).map((d) => d.id).sort()).toEqual(['a/1', 'a/2', 'a/3']);
       });
 
       it('records attempts: a delivered one is never leased again, a retry waits for its time', async () => {
         await store.enqueueDeliveries([delivery('a/1'), delivery('a/2')]);
         await store.leaseDueDeliveries(T0, 60_000, 10);
         const at = new Date(T0 + 10).toISOString();
-        await store.recordDeliveryAttempt('a/1', { status: 'delivered', attempts: 1, next_attempt_at: T0, last_error: null, delivered_at: at });
-        await store.recordDeliveryAttempt('a/2', { status: 'pending', attempts: 1, next_attempt_at: T0 + 2000, last_error: 'HTTP 503', delivered_at: null });
+        await store.recordDeliveryAttempts([
+          { id: 'a/1', status: 'delivered', attempts: 1, next_attempt_at: T0, last_error: null, delivered_at: at },
+          { id: 'a/2', status: 'pending', attempts: 1, next_attempt_at: T0 + 2000, last_error: 'HTTP 503', delivered_at: null },
+        ]);
         expect(await store.leaseDueDeliveries(T0 + 1000, 60_000, 10)).toEqual([]);
         expect(await store.leaseDueDeliveries(T0 + 2000, 60_000, 10)).toMatchObject([{ id: 'a/2', attempts: 1, last_error: 'HTTP 503' }]);
         expect(await store.listDeliveries({ status: 'delivered', limit: 10 })).toMatchObject([{ id: 'a/1', attempts: 1, delivered_at: at }]);

@@ -173,13 +173,15 @@ export async function openPostgresStore(connection: PgConnection): Promise<Store
     },
 
     async enqueueDeliveries(deliveries) {
-      if (deliveries.length === 0) return;
-      await pool.query(
-        `INSERT INTO deliveries (id, webhook, event_type, proposal_id, seq, body, created_at, next_attempt_at)
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(id text, webhook text, event_type text, proposal_id text, seq bigint, body text, created_at text, next_attempt_at bigint)
-         ON CONFLICT DO NOTHING`,
+      if (deliveries.length === 0) return [];
+      const { rows } = await pool.query<{ id: string }>(
+        `INSERT INTO deliveries (id, webhook, event_type, proposal_id, seq, body, created_at, next_attempt_at, lease_until)
+         SELECT * FROM jsonb_to_recordset($1::jsonb)
+           AS d(id text, webhook text, event_type text, proposal_id text, seq bigint, body text, created_at text, next_attempt_at bigint, lease_until bigint)
+         ON CONFLICT DO NOTHING RETURNING id`,
         [JSON.stringify(deliveries)],
       );
+      return rows.map((r) => r.id);
     },
 
     async leaseDueDeliveries(now, leaseMs, limit) {
@@ -194,10 +196,14 @@ export async function openPostgresStore(connection: PgConnection): Promise<Store
       return rows;
     },
 
-    async recordDeliveryAttempt(id, a) {
+    async recordDeliveryAttempts(attempts) {
+      if (attempts.length === 0) return;
       await pool.query(
-        'UPDATE deliveries SET status = $2, attempts = $3, next_attempt_at = $4, last_error = $5, delivered_at = $6, lease_until = 0 WHERE id = $1',
-        [id, a.status, a.attempts, a.next_attempt_at, a.last_error, a.delivered_at],
+        `UPDATE deliveries SET status = a.status, attempts = a.attempts, next_attempt_at = a.next_attempt_at,
+           last_error = a.last_error, delivered_at = a.delivered_at, lease_until = 0
+         FROM jsonb_to_recordset($1::jsonb) AS a(id text, status text, attempts integer, next_attempt_at bigint, last_error text, delivered_at text)
+         WHERE deliveries.id = a.id`,
+        [JSON.stringify(attempts)],
       );
     },
 

@@ -71,7 +71,7 @@ export function openSqliteStore(file: string): Store {
     eventsAfter: db.prepare<[number, number], AuditRow>('SELECT * FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?'),
     viewsOf: db.prepare<[string], ViewRecord>('SELECT proposal_id, identity, first_at FROM views WHERE proposal_id IN (SELECT value FROM json_each(?)) ORDER BY first_at'),
     enqueueDelivery: db.prepare(
-      'INSERT INTO deliveries (id, webhook, event_type, proposal_id, seq, body, created_at, next_attempt_at) VALUES (@id, @webhook, @event_type, @proposal_id, @seq, @body, @created_at, @next_attempt_at) ON CONFLICT DO NOTHING',
+      'INSERT INTO deliveries (id, webhook, event_type, proposal_id, seq, body, created_at, next_attempt_at, lease_until) VALUES (@id, @webhook, @event_type, @proposal_id, @seq, @body, @created_at, @next_attempt_at, @lease_until) ON CONFLICT DO NOTHING',
     ),
     dueDeliveries: db.prepare<[number, number, number], Delivery>(
       `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? AND lease_until <= ? ORDER BY next_attempt_at LIMIT ?`,
@@ -195,7 +195,8 @@ export function openSqliteStore(file: string): Store {
       return merkle.latestCheckpoint();
     },
     async enqueueDeliveries(deliveries) {
-      if (deliveries.length > 0) await commit(() => deliveries.forEach((d) => sql.enqueueDelivery.run(d)));
+      if (deliveries.length === 0) return [];
+      return commit(() => deliveries.filter((d) => sql.enqueueDelivery.run(d).changes === 1).map((d) => d.id));
     },
     async leaseDueDeliveries(now, leaseMs, limit) {
       return commit(() => {
@@ -204,8 +205,8 @@ export function openSqliteStore(file: string): Store {
         return due;
       });
     },
-    async recordDeliveryAttempt(id, attempt) {
-      await commit(() => sql.recordAttempt.run({ id, ...attempt }));
+    async recordDeliveryAttempts(attempts) {
+      if (attempts.length > 0) await commit(() => attempts.forEach((a) => sql.recordAttempt.run(a)));
     },
     async listDeliveries({ status, proposalIds, limit }) {
       return sql.listDeliveries.all({ status: status ?? null, ids: proposalIds ? JSON.stringify(proposalIds) : null, limit });
