@@ -31,6 +31,8 @@ export interface AppDeps {
   /** With both, audit answers carry signed checkpoints and proofs. */
   checkpoints?: Pick<Checkpointer, 'coverNow'>;
   verifier?: NoteVerifier;
+  /** Signs UI session cookies (see ui/session.ts). */
+  sessionKey?: Buffer;
 }
 
 const AUDIT_ROLES: Role[] = ['auditor', 'admin'];
@@ -71,7 +73,7 @@ function instantQuery(field: string, value: unknown, end: boolean): string | und
 const bearer = (request: FastifyRequest) => /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
 
 /** The HTTP API (contract §4). Only this layer knows HTTP. */
-export function buildApp({ store, approvals, identities, logger = false, clock = Date.now, checkpoints, verifier }: AppDeps): FastifyInstance {
+export function buildApp({ store, approvals, identities, logger = false, clock = Date.now, checkpoints, verifier, sessionKey }: AppDeps): FastifyInstance {
   const app = Fastify({ logger, bodyLimit: 1_048_576, return503OnClosing: true });
   app.decorateRequest('identity', null as unknown as Identity);
   app.setErrorHandler(handleError);
@@ -147,7 +149,7 @@ export function buildApp({ store, approvals, identities, logger = false, clock =
     });
   }, { prefix: '/v1' });
 
-  app.register(uiPlugin, { store, approvals, identities, clock, verifier });
+  app.register(uiPlugin, { store, approvals, identities, clock, verifier, sessionKey });
 
   return app;
 }

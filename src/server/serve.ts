@@ -8,7 +8,7 @@ import { checkpointPusher } from '../service/checkpoint-push.js';
 import { recordPolicy } from '../service/policy-audit.js';
 import { startNotifier } from '../service/notifier.js';
 import { resolveWebhooks } from '../policy/notification-config.js';
-import { defaultKeyFile, loadOrCreateSigner } from '../audit/checkpoint-key-file.js';
+import { defaultKeyFile, deriveKey, loadOrCreateSigner } from '../audit/checkpoint-key-file.js';
 import { openStore, type StoreLocation } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { buildApp } from './app.js';
@@ -69,7 +69,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     (error) => say(`Sweeper error: ${(error as Error).message}`),
   );
   const stopCheckpoints = checkpoints.start(Math.min(checkpointIntervalMs, 60_000), (error) => say(`Checkpoint error: ${(error as Error).message}`));
-  const app = buildApp({ store, approvals, identities, clock, checkpoints, verifier: signer });
+  const sessionKey = deriveKey(keyFile, 'ui session v1');
+  const app = buildApp({ store, approvals, identities, clock, checkpoints, verifier: signer, sessionKey });
   await app.listen({ host, port });
   const address = app.server.address();
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${typeof address === 'object' && address ? address.port : port}`;

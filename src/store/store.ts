@@ -131,6 +131,10 @@ export interface Store {
   /** The highest audit seq any delivery was queued for (0 if none): where notifying resumes. */
   notifiedThroughSeq(): Promise<number>;
 
+  /** Ends a UI session on every replica; remembered until it would have expired anyway. */
+  revokeSession(sid: string, expiresAt: number, now: number): Promise<void>;
+  sessionRevoked(sid: string): Promise<boolean>;
+
   /** Calls `listener` with a proposal id after every committed change to it. */
   onProposalChange(listener: (id: string) => void): () => void;
   close(): Promise<void>;

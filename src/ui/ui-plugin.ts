@@ -24,6 +24,8 @@ export interface UiOptions {
   clock: () => number;
   /** The log's public key, to check checkpoint signatures. */
   verifier?: NoteVerifier;
+  /** Signs session cookies; the same on every replica (default: a random key, so sessions end with the process). */
+  sessionKey?: Buffer;
   /** How long a sign-in lasts; 8 hours (a working day) unless set. */
   sessionTtlMs?: number;
 }
@@ -33,9 +35,9 @@ const FLASH: Record<string, string> = { approve: 'Your approval is recorded.', r
 const page = (reply: FastifyReply, status: number, body: SafeHtml) => reply.code(status).type('text/html; charset=utf-8').send(body.value);
 
 /** The web approval UI: server-rendered pages under `/`, same origin as the API. */
-export async function uiPlugin(app: FastifyInstance, { store, approvals, identities, clock, verifier, sessionTtlMs = 8 * 3600_000 }: UiOptions) {
+export async function uiPlugin(app: FastifyInstance, { store, approvals, identities, clock, verifier, sessionKey, sessionTtlMs = 8 * 3600_000 }: UiOptions) {
   const logStatus = createLogStatus({ store, verifier, clock });
-  const sessions = createSessionKeeper({ ttlMs: sessionTtlMs, clock });
+  const sessions = createSessionKeeper({ ttlMs: sessionTtlMs, clock, key: sessionKey });
   const auth = createUiAuth({ store, identities, sessions, clock });
   const live = createLiveEvents(store);
   const assets = { js: asset('app.js'), css: asset('app.css'), icon: asset('favicon.svg') };

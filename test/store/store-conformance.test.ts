@@ -122,6 +122,17 @@ for (const kind of STORE_KINDS) {
       expect((await store.listViews([a.proposal.id, b.proposal.id])).map((v) => v.identity)).toEqual(['carol', 'alice', 'bob']);
     });
 
+    it('remembers a revoked UI session until it would have expired, on every handle', async () => {
+      const replica = await target.open();
+      await store.revokeSession('sid-1', T0 + 1000, T0);
+      expect(await replica.sessionRevoked('sid-1')).toBe(true);
+      expect(await replica.sessionRevoked('sid-2')).toBe(false);
+      await store.revokeSession('sid-1', T0 + 1000, T0); // signing out twice is harmless
+      await replica.revokeSession('sid-2', T0 + 9000, T0 + 2000); // and prunes what has expired
+      expect(await store.sessionRevoked('sid-1')).toBe(false);
+      expect(await store.sessionRevoked('sid-2')).toBe(true);
+    });
+
     describe('webhook deliveries', () => {
       const delivery = (id: string, over: Partial<NewDelivery> = {}): NewDelivery => ({
         id, webhook: id.split('/')[0]!, event_type: 'proposal.created', proposal_id: 'p-1', seq: 1, body: `{"n":"${id}"}`,

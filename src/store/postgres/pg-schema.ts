@@ -158,10 +158,17 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX deliveries_by_seq ON deliveries (seq);
   -- The rubber-stamp review reads a window of recent decisions.
   CREATE INDEX decisions_by_at ON decisions (at);
+
+  -- UI sessions that were signed out, until they would have expired: every replica refuses them.
+  CREATE TABLE revoked_sessions (
+    sid text PRIMARY KEY,
+    expires_at bigint NOT NULL
+  );
   DO $$
   BEGIN
     IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'countersign_app') THEN
       GRANT SELECT, INSERT, UPDATE ON deliveries TO countersign_app;
+      GRANT SELECT, INSERT, DELETE ON revoked_sessions TO countersign_app;
     END IF;
   END $$;
   `,

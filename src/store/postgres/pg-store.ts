@@ -221,6 +221,17 @@ export async function openPostgresStore(connection: PgConnection): Promise<Store
       return (await pool.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM deliveries')).rows[0]?.seq ?? 0;
     },
 
+    async revokeSession(sid, expiresAt, now) {
+      await pool.query(
+        'WITH pruned AS (DELETE FROM revoked_sessions WHERE expires_at <= $3) INSERT INTO revoked_sessions (sid, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+        [sid, expiresAt, now],
+      );
+    },
+
+    async sessionRevoked(sid) {
+      return (await pool.query('SELECT 1 FROM revoked_sessions WHERE sid = $1', [sid])).rowCount === 1;
+    },
+
     onProposalChange: changes.on,
 
     async close() {

@@ -106,5 +106,11 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX deliveries_by_seq ON deliveries (seq);
   -- The rubber-stamp review reads a window of recent decisions.
   CREATE INDEX decisions_by_at ON decisions (at);
+
+  -- UI sessions that were signed out, until they would have expired: every replica refuses them.
+  CREATE TABLE revoked_sessions (
+    sid TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL
+  ) STRICT;
   `,
 ];

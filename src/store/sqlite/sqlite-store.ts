@@ -85,6 +85,9 @@ export function openSqliteStore(file: string): Store {
        WHERE (@status IS NULL OR status = @status) AND (@ids IS NULL OR proposal_id IN (SELECT value FROM json_each(@ids)))
        ORDER BY created_at DESC, id DESC LIMIT @limit`,
     ),
+    revokeSession: db.prepare('INSERT INTO revoked_sessions (sid, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    pruneRevoked: db.prepare('DELETE FROM revoked_sessions WHERE expires_at <= ?'),
+    sessionRevoked: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM revoked_sessions WHERE sid = ?'),
     notifiedThrough: db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM deliveries'),
     latestOfType: db.prepare<[string], AuditRow>('SELECT * FROM audit_events WHERE type = ? ORDER BY seq DESC LIMIT 1'),
   };
@@ -213,6 +216,15 @@ export function openSqliteStore(file: string): Store {
     },
     async notifiedThroughSeq() {
       return sql.notifiedThrough.get()?.seq ?? 0;
+    },
+    async revokeSession(sid, expiresAt, now) {
+      await commit(() => {
+        sql.pruneRevoked.run(now);
+        sql.revokeSession.run(sid, expiresAt);
+      });
+    },
+    async sessionRevoked(sid) {
+      return sql.sessionRevoked.get(sid) !== undefined;
     },
     onProposalChange(listener) {
       changes.on('change', listener);
