@@ -23,6 +23,8 @@ export interface NotifierDeps {
 
 const PAGE = 500;
 const BATCH_MS = 25;
+/** Older events are not announced on catching up (say, webhooks turned back on): the news is stale. */
+const STALE_MS = 3_600_000;
 
 /**
  * Turns the audit log into webhook deliveries. It reads the log after each
@@ -82,8 +84,9 @@ export function startNotifier({ store, approverReport, policy, targets, clock, p
       if (events.length === 0) return;
       const ids = [...new Set(events.map((e) => e.proposal_id).filter((id): id is string => id !== null))];
       const proposals = new Map<string, Proposal | undefined>(await Promise.all(ids.map(async (id) => [id, await store.getProposal(id)] as const)));
+      const fresh = clock() - STALE_MS;
       const queued = events.flatMap((e) => {
-        const n = e.proposal_id ? notificationFor(e, proposals.get(e.proposal_id)) : undefined;
+        const n = e.proposal_id && Date.parse(e.at) >= fresh ? notificationFor(e, proposals.get(e.proposal_id)) : undefined;
         return n ? deliveriesFor(n) : [];
       });
       await queue(queued);

@@ -2,7 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parsePolicy, PolicyError } from '../../src/policy/policy-config.js';
 import { serve } from '../../src/server/serve.js';
 import { createWebhookVerifier, signWebhook, WEBHOOK_HEADERS } from '../../src/sdk/webhook-signature.js';
-import { api, dropTableProposal, manualClock, readOnlyProposal, startTestServer, type TestServer } from '../support/harness.js';
+import { join } from 'node:path';
+import { createIdentityService } from '../../src/service/identity-service.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { api, dropTableProposal, manualClock, readOnlyProposal, startTestServer, tempDir, type TestServer } from '../support/harness.js';
 import { startWebhookReceiver } from '../support/webhook-receiver.js';
 
 const SECRET = 'test-signing-key-0123456789';
@@ -203,6 +206,41 @@ describe('webhook notifications', () => {
 
     await t.server.notificationsSettled(); // same period again: nothing new
     expect(types(receiver.at('/json')).filter((x) => x === 'approvers.flagged')).toHaveLength(1);
+  });
+});
+
+describe('notifying after a restart', () => {
+  it('catches up on events it has not announced yet, but not on stale ones', async () => {
+    const receiver = await startWebhookReceiver();
+    cleanup.push(() => receiver.close());
+    const clock = manualClock();
+    const db = join(tempDir(), 'countersign.db');
+    const start = (withHooks: boolean) =>
+      serve({ store: { db }, host: '127.0.0.1', port: 0, clock, env: { SIEM_SECRET: SECRET }, say: () => {}, policy: parsePolicy(withHooks ? policyFor(receiver.url) : '{}') });
+    const store = openSqliteStore(db);
+    const agentToken = (await createIdentityService({ store, clock }).add({ name: 'agent-7', kind: 'agent', roles: ['proposer'] }, 'test')).token;
+    await store.close();
+    const propose = async (server: Awaited<ReturnType<typeof start>>, what: string) => (await api(server.url, agentToken).propose(dropTableProposal({ what }))).body.id as string;
+    const announced = () => receiver.at('/json').map((r) => JSON.parse(r.body).proposal.what);
+
+    const first = await start(true);
+    await propose(first, 'while notifying');
+    await expect.poll(announced, { timeout: 5000 }).toEqual(['while notifying']);
+    await first.close();
+
+    // Webhooks off for a while: one event becomes stale, one is recent when they come back.
+    const quiet = await start(false);
+    await propose(quiet, 'two hours ago');
+    clock.advance(90 * 60_000);
+    await propose(quiet, 'half an hour ago');
+    await quiet.close();
+    clock.advance(30 * 60_000);
+
+    const back = await start(true);
+    cleanup.push(() => back.close());
+    await back.notificationsSettled();
+    await propose(back, 'after the restart');
+    await expect.poll(announced, { timeout: 5000 }).toEqual(['while notifying', 'half an hour ago', 'after the restart']);
   });
 });
 
