@@ -83,10 +83,12 @@ export async function uiPlugin(app: FastifyInstance, { store, approvals, identit
   async function showProposal(reply: FastifyReply, viewer: Viewer, id: string, status: number, form: { error?: string; reason?: string } = {}, flash?: string) {
     const proposal = await approvals.get(id, viewer.identity); // records an approver's first view
     const owner = (await store.getIdentity(proposal.proposer))?.owner;
-    const events = canReadReports(viewer.identity) ? await store.auditEventsFor(id) : undefined;
+    const auditor = canReadReports(viewer.identity);
+    const events = auditor ? await store.auditEventsFor(id) : undefined;
+    const notified = auditor ? (await approvals.deliveries({ proposalId: id, limit: 100 })).items.reverse() : undefined;
     const decided = proposal.approvals.length > 0 || proposal.rejection !== null;
     const flags = new Map(decided ? (await approvals.approverReport()).approvers.map((a) => [a.identity, a.flags] as const) : []);
-    return page(reply, status, proposalPage({ ...context(viewer), viewer: viewer.identity, csrf: viewer.csrf }, { proposal, owner, events, form, flash, flags }));
+    return page(reply, status, proposalPage({ ...context(viewer), viewer: viewer.identity, csrf: viewer.csrf }, { proposal, owner, events, notified, form, flash, flags }));
   }
 
   app.get<{ Params: { id: string } }>('/proposals/:id', async (request, reply) => {

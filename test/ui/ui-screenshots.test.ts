@@ -116,6 +116,7 @@ describe.skipIf(!hasChromium)('the approval UI at desktop and phone width', { ti
     expect(await page.locator('.approvals-count').innerText()).toBe('1 of 2');
     expect(await page.locator('.decisions .badge.flag').first().innerText()).toBe('approves almost everything');
     expect(await page.locator('table.audit tbody tr').count()).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('#notified').innerText()).toContain('ops-slack: proposal.created');
     expect(await overflow(page)).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(OUT, 'proposal.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
