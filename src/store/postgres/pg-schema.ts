@@ -159,6 +159,26 @@ export const MIGRATIONS: string[] = [
   -- The rubber-stamp review reads a window of recent decisions.
   CREATE INDEX decisions_by_at ON decisions (at);
 
+  -- One refusal for every append-only table, naming the table (replaces one copy per table).
+  CREATE FUNCTION append_only_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';
+  END $$;
+  DROP TRIGGER audit_events_no_update ON audit_events;
+  DROP TRIGGER audit_events_no_truncate ON audit_events;
+  DROP TRIGGER merkle_nodes_no_update ON merkle_nodes;
+  DROP TRIGGER merkle_nodes_no_truncate ON merkle_nodes;
+  CREATE TRIGGER audit_events_no_update BEFORE UPDATE OR DELETE ON audit_events
+    FOR EACH ROW EXECUTE FUNCTION append_only_refuse();
+  CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+    FOR EACH STATEMENT EXECUTE FUNCTION append_only_refuse();
+  CREATE TRIGGER merkle_nodes_no_update BEFORE UPDATE OR DELETE ON merkle_nodes
+    FOR EACH ROW EXECUTE FUNCTION append_only_refuse();
+  CREATE TRIGGER merkle_nodes_no_truncate BEFORE TRUNCATE ON merkle_nodes
+    FOR EACH STATEMENT EXECUTE FUNCTION append_only_refuse();
+  DROP FUNCTION audit_events_refuse();
+  DROP FUNCTION merkle_nodes_refuse();
+
   -- UI sessions that were signed out, until they would have expired: every replica refuses them.
   CREATE TABLE revoked_sessions (
     sid text PRIMARY KEY,
