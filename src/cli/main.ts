@@ -111,8 +111,10 @@ const path = (id: string) => `/v1/proposals/${encodeURIComponent(id)}`;
 clientCommand('propose', 'propose an action from a JSON file ("-" reads stdin)')
   .argument('<file>')
   .option('--quiet', 'print only the proposal id')
-  .action(async (file: string, flags: ClientFlags & { quiet?: boolean }) => {
-    const proposal = await client(flags)<Proposal>('POST', '/v1/proposals', await readJson(file));
+  .option('--idempotency-key <key>', 'your name for this proposal: running the command again with it proposes nothing new')
+  .action(async (file: string, flags: ClientFlags & { quiet?: boolean; idempotencyKey?: string }) => {
+    const headers: Record<string, string> = flags.idempotencyKey ? { 'idempotency-key': flags.idempotencyKey } : {};
+    const proposal = await client(flags)<Proposal>('POST', '/v1/proposals', await readJson(file), headers);
     if (flags.quiet) return out(proposal.id);
     printProposal(proposal, flags);
   });

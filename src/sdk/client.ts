@@ -35,8 +35,13 @@ function queryString(values: Record<string, string | number | undefined>): strin
 export function createClient(options: ClientOptions) {
   const request = createRequest(options);
   const api = {
-    /** `POST /v1/proposals`: propose an action. Throws `InvalidProposal` with field errors on 400. */
-    propose: (input: ProposalInput, signal?: AbortSignal) => request<Proposal>('POST', '/v1/proposals', input, signal),
+    /**
+     * `POST /v1/proposals`: propose an action. Throws `InvalidProposal` with field errors on 400.
+     * With `idempotencyKey`, sending the same proposal again (say, after a lost answer) returns
+     * the first one instead of proposing twice.
+     */
+    propose: (input: ProposalInput, signal?: AbortSignal, idempotencyKey?: string) =>
+      request<Proposal>('POST', '/v1/proposals', input, signal, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
     /** `GET /v1/proposals?status=S`: the queue, newest first. */
     list: async (status?: ProposalStatus) =>
       (await request<{ items: Proposal[] }>('GET', `/v1/proposals${status ? `?status=${status}` : ''}`)).items,

@@ -70,6 +70,15 @@ function instantQuery(field: string, value: unknown, end: boolean): string | und
   return instant;
 }
 
+/** An agent's own name for one proposal, so a resend after a lost answer proposes nothing new. */
+function idempotencyKey(value: string | string[] | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(value)) {
+    throw invalidInput([{ field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters, such as a UUID' }]);
+  }
+  return value;
+}
+
 const bearer = (request: FastifyRequest) => /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
 
 /** The HTTP API (contract §4). Only this layer knows HTTP. */
@@ -87,7 +96,11 @@ export function buildApp({ store, approvals, identities, logger = false, clock =
       request.identity = await identities.authenticate(bearer(request));
     });
 
-    v1.post('/proposals', async (request, reply) => reply.code(201).send(await approvals.propose(request.identity, request.body)));
+    v1.post('/proposals', async (request, reply) => {
+      const { proposal, replayed } = await approvals.propose(request.identity, request.body, idempotencyKey(request.headers['idempotency-key']));
+      if (replayed) reply.header('idempotent-replayed', 'true');
+      return reply.code(201).send(proposal);
+    });
     v1.get('/proposals', async (request) => {
       const { status } = request.query as Record<string, unknown>;
       return { items: await approvals.list(statusQuery(status)) };

@@ -41,7 +41,17 @@ export function openApiDocument(): object {
     security: [{ bearer: [] }],
     paths: {
       '/v1/proposals': {
-        post: { summary: 'Propose an action', requestBody: body('ProposalInput'), responses: { 201: json(proposal, 'Created'), ...refusals } },
+        post: {
+          summary: 'Propose an action',
+          parameters: [{
+            name: 'Idempotency-Key',
+            in: 'header',
+            description: 'The proposer\'s name for this proposal (1-255 visible ASCII): the same key and body again returns the first proposal; the key with another body is a 409',
+            schema: { type: 'string', minLength: 1, maxLength: 255 },
+          }],
+          requestBody: body('ProposalInput'),
+          responses: { 201: json(proposal, 'Created (or, for a repeated Idempotency-Key, the proposal made the first time)'), ...refusals },
+        },
         get: {
           summary: 'List the queue',
           parameters: [{ name: 'status', in: 'query', schema: { enum: ['pending', 'approved', 'rejected', 'expired'] } }],

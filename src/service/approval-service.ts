@@ -3,7 +3,7 @@ import { actionHash } from '../audit/canonical-json.js';
 import { approverStats } from '../domain/approver-stats.js';
 import type { Change } from '../domain/change.js';
 import { decide, expire, type Verdict } from '../domain/decide.js';
-import { forbidden, notFound } from '../domain/errors.js';
+import { conflict, forbidden, notFound } from '../domain/errors.js';
 import { claim, grantOf, recordOutcome } from '../domain/execution.js';
 import { hasRole, type Identity } from '../domain/identity.js';
 import { openProposal, type Proposal, type Status } from '../domain/proposal.js';
@@ -57,9 +57,16 @@ export function createApprovalService({ store, policy, clock, newId = randomUUID
   }
 
   return {
-    async propose(actor: Identity, body: unknown): Promise<Proposal> {
+    /**
+     * Proposes. With an idempotency key, a retry of the same request returns
+     * the proposal made the first time (`replayed`), and the key reused for a
+     * different request is refused: an agent may resend after a lost answer
+     * without proposing twice.
+     */
+    async propose(actor: Identity, body: unknown, idempotencyKey?: string): Promise<{ proposal: Proposal; replayed: boolean }> {
       const input = parseInput(proposalInputSchema, body);
       if (!hasRole(actor, 'proposer')) throw forbidden('not_a_proposer', `"${actor.name}" lacks the proposer role.`);
+      const once = idempotencyKey === undefined ? undefined : { key: idempotencyKey, request_hash: actionHash(input) };
       const { proposal, events } = openProposal({
         id: newId(),
         input,
@@ -68,8 +75,12 @@ export function createApprovalService({ store, policy, clock, newId = randomUUID
         assessment: assess(input, policy),
         now: clock(),
       });
-      await store.insertProposal(proposal, events);
-      return proposal;
+      const result = await store.insertProposal(proposal, events, once);
+      if (result.created) return { proposal, replayed: false };
+      if (result.request_hash !== once!.request_hash) {
+        throw conflict('idempotency_key_reused', `Idempotency-Key "${once!.key}" was used for a different proposal (${result.existing.id}); send a new key for a new proposal.`);
+      }
+      return { proposal: result.existing, replayed: true };
     },
 
     /** Reads one proposal; an approver's first read is remembered as the start of their review. */

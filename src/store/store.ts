@@ -52,6 +52,15 @@ export type NewDelivery = Pick<Delivery, 'id' | 'webhook' | 'event_type' | 'prop
 /** How one attempt ended; `pending` again means another attempt at `next_attempt_at`. */
 export type DeliveryAttempt = Pick<Delivery, 'id' | 'status' | 'attempts' | 'next_attempt_at' | 'last_error' | 'delivered_at'>;
 
+/** A proposer's key for one proposal: sending it again (a retry) must not propose twice. */
+export interface IdempotencyKey {
+  key: string;
+  /** SHA-256 of the request, to tell a retry from a different proposal under a reused key. */
+  request_hash: string;
+}
+
+export type InsertResult = { created: true } | { created: false; existing: Proposal; request_hash: string };
+
 /** The first time an identity viewed a proposal. */
 export interface ViewRecord {
   proposal_id: string;
@@ -65,7 +74,12 @@ export interface ViewRecord {
  * into the hash chain in commit order.
  */
 export interface Store {
-  insertProposal(proposal: Proposal, events: AuditEventInput[]): Promise<void>;
+  /**
+   * Stores a new proposal with its events. With `once`, a proposal the same
+   * proposer already stored under the same key is returned instead, and
+   * nothing is written (also when two replicas race with the same key).
+   */
+  insertProposal(proposal: Proposal, events: AuditEventInput[], once?: IdempotencyKey): Promise<InsertResult>;
   /**
    * Applies `rule` to the current state of one proposal and commits what it
    * returns, serialised against every other update of that proposal (so a

@@ -37,6 +37,23 @@ for (const kind of STORE_KINDS) {
       expect(await store.getProposal('no-such-id')).toBeUndefined();
     });
 
+    it('stores a keyed proposal once, also when two handles race with the same key', async () => {
+      const replica = await target.open();
+      const tries = Array.from({ length: 6 }, () => newProposal());
+      const once = { key: 'retry-1', request_hash: 'sha256:aa' };
+      const results = await Promise.all(tries.map((t, i) => (i % 2 ? replica : store).insertProposal(t.proposal, t.events, once)));
+      const created = results.flatMap((r, i) => (r.created ? [tries[i]!.proposal] : []));
+      expect(created).toHaveLength(1);
+      for (const r of results) if (!r.created) expect(r).toEqual({ created: false, existing: created[0], request_hash: 'sha256:aa' });
+      expect((await events(store)).filter((e) => e.type === 'proposal.created')).toHaveLength(1);
+      // The key belongs to its proposer; unkeyed proposals never collide.
+      const other = newProposal();
+      const byAnother = { ...other.proposal, proposer: 'agent-8' };
+      expect(await store.insertProposal(byAnother, other.events, once)).toEqual({ created: true });
+      const plain = [newProposal(), newProposal()];
+      for (const p of plain) expect(await store.insertProposal(p.proposal, p.events)).toEqual({ created: true });
+    });
+
     it('lists newest first, filtered by status and limited', async () => {
       const a = newProposal({ now: T0 });
       const b = newProposal({ now: T0 + 1 });

@@ -1,7 +1,7 @@
 import type { Change, DecisionRecord } from '../../domain/change.js';
 import type { Identity } from '../../domain/identity.js';
 import type { Proposal } from '../../domain/proposal.js';
-import type { Delivery, IdentityRecord, Store, ViewRecord } from '../store.js';
+import type { Delivery, IdentityRecord, InsertResult, Store, ViewRecord } from '../store.js';
 import { AUDIT_COLUMNS, appendEvents, backfillMerkle, readNodes, toEvent } from './pg-audit.js';
 import type { StoredCheckpoint } from '../store.js';
 import { type ChangeFeed, listenForChanges } from './pg-changes.js';
@@ -39,10 +39,23 @@ export async function openPostgresStore(connection: PgConnection): Promise<Store
   }
 
   return {
-    async insertProposal(proposal, events) {
-      await inTransaction(pool, async (client) => {
-        await client.query('INSERT INTO proposals (id, status, created_at, expires_at, doc) VALUES ($1, $2, $3, $4, $5)', proposalRow(proposal));
+    async insertProposal(proposal, events, once) {
+      return inTransaction(pool, async (client): Promise<InsertResult> => {
+        // A racing insert with the same key makes this one wait for it, then do nothing.
+        const { rowCount } = await client.query(
+          `INSERT INTO proposals (id, status, created_at, expires_at, doc, proposer, idempotency_key, request_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+           ON CONFLICT (proposer, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING`,
+          [...proposalRow(proposal), proposal.proposer, once?.key ?? null, once?.request_hash ?? null],
+        );
+        if (rowCount === 0) {
+          const { rows } = await client.query<{ doc: Proposal; request_hash: string }>(
+            'SELECT doc, request_hash FROM proposals WHERE proposer = $1 AND idempotency_key = $2',
+            [proposal.proposer, once!.key],
+          );
+          return { created: false, existing: rows[0]!.doc, request_hash: rows[0]!.request_hash };
+        }
         await appendEvents(client, events, channel, proposal.id);
+        return { created: true };
       });
     },
 

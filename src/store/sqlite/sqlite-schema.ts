@@ -104,6 +104,12 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX deliveries_by_proposal ON deliveries (proposal_id);
   CREATE INDEX deliveries_by_created ON deliveries (created_at);
   CREATE INDEX deliveries_by_seq ON deliveries (seq);
+  -- A proposer's retry of one proposal carries the same key: it gets the proposal, not a second one.
+  ALTER TABLE proposals ADD COLUMN proposer TEXT;
+  ALTER TABLE proposals ADD COLUMN idempotency_key TEXT;
+  ALTER TABLE proposals ADD COLUMN request_hash TEXT;
+  CREATE UNIQUE INDEX proposals_by_idempotency_key ON proposals (proposer, idempotency_key) WHERE idempotency_key IS NOT NULL;
+
   -- The rubber-stamp review reads a window of recent decisions.
   CREATE INDEX decisions_by_at ON decisions (at);
 

@@ -5,7 +5,7 @@ import type { Change, DecisionRecord } from '../../domain/change.js';
 import type { Identity } from '../../domain/identity.js';
 import type { Proposal } from '../../domain/proposal.js';
 import { type ChainHead, EMPTY_HEAD, sealEvent } from '../../audit/hash-chain.js';
-import type { Delivery, IdentityRecord, Store, ViewRecord } from '../store.js';
+import type { Delivery, IdentityRecord, InsertResult, Store, ViewRecord } from '../store.js';
 import { createGroupCommitter } from './group-commit.js';
 import { sqliteMerkle } from './sqlite-merkle.js';
 import { MIGRATIONS } from './sqlite-schema.js';
@@ -49,7 +49,10 @@ export function openSqliteStore(file: string): Store {
     appendEvent: db.prepare(
       'INSERT INTO audit_events (seq, at, type, proposal_id, actor, reason, data, prev_hash, hash) VALUES (@seq, @at, @type, @proposal_id, @actor, @reason, @data, @prev_hash, @hash)',
     ),
-    insertProposal: db.prepare('INSERT INTO proposals (id, status, created_at, expires_at, doc) VALUES (@id, @status, @created_at, @expires_at, @doc)'),
+    insertProposal: db.prepare(
+      'INSERT INTO proposals (id, status, created_at, expires_at, doc, proposer, idempotency_key, request_hash) VALUES (@id, @status, @created_at, @expires_at, @doc, @proposer, @key, @request_hash)',
+    ),
+    byIdempotencyKey: db.prepare<[string, string], { doc: string; request_hash: string }>('SELECT doc, request_hash FROM proposals WHERE proposer = ? AND idempotency_key = ?'),
     updateProposal: db.prepare('UPDATE proposals SET status = @status, doc = @doc WHERE id = @id'),
     getProposal: db.prepare<[string], { doc: string }>('SELECT doc FROM proposals WHERE id = ?'),
     listAll: db.prepare<[number], { doc: string }>('SELECT doc FROM proposals ORDER BY created_at DESC, id DESC LIMIT ?'),
@@ -121,12 +124,16 @@ export function openSqliteStore(file: string): Store {
   }
 
   return {
-    async insertProposal(proposal, events) {
-      await commit(() => {
-        sql.insertProposal.run(writeProposal(proposal));
+    async insertProposal(proposal, events, once) {
+      const result = await commit((): InsertResult => {
+        const existing = once && sql.byIdempotencyKey.get(proposal.proposer, once.key);
+        if (existing) return { created: false, existing: JSON.parse(existing.doc), request_hash: existing.request_hash };
+        sql.insertProposal.run({ ...writeProposal(proposal), proposer: proposal.proposer, key: once?.key ?? null, request_hash: once?.request_hash ?? null });
         append(events);
+        return { created: true };
       });
-      changes.emit('change', proposal.id);
+      if (result.created) changes.emit('change', proposal.id);
+      return result;
     },
     async updateProposal(id, rule) {
       const change = await commit(() => applyRule(id, rule));
