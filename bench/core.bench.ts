@@ -5,11 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { createIdentityService } from '../src/service/identity-service.js';
 import { MIGRATIONS } from '../src/store/sqlite/sqlite-schema.js';
-import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { dropTableProposal } from '../test/support/harness.js';
 import { startServe } from '../test/support/serve-process.js';
+import { addBenchIdentities, cycleClient, proposal } from './cycle-client.js';
 import { percentile } from './percentile.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
@@ -18,9 +16,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const ROUNDS = 6;
 const WORKERS = 8;
 const dir = mkdtempSync(join(tmpdir(), 'countersign-bench-'));
-
-/** The contract's example: a DROP TABLE that needs two people. */
-const proposal = dropTableProposal();
 
 /**
  * The limit: the same durable commits a cycle makes (same schema, rows of the same size, one
@@ -67,32 +62,9 @@ async function main() {
 
   const dbFile = join(dir, 'countersign.db');
   const server = await startServe(['--db', dbFile, '--port', '0'], { nodeArgs: process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) });
-  const store = openSqliteStore(dbFile);
-  const ids = createIdentityService({ store, clock: Date.now });
-  const token = async (name: string, kind: 'human' | 'agent', roles: string[]) => (await ids.add({ name, kind, roles }, 'bench')).token;
-  const agent = await token('agent', 'agent', ['proposer']);
-  const alice = await token('alice', 'human', ['approver']);
-  const bob = await token('bob', 'human', ['approver']);
-  await store.close();
-
-  const call = async (method: string, path: string, who: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${who}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const json = await res.json();
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-    return json as { id: string; action_hash: string; status: string };
-  };
-
-  async function cycle() {
-    const p = await call('POST', '/v1/proposals', agent, proposal);
-    await call('POST', `/v1/proposals/${p.id}/approvals`, alice, { reason: 'checked' });
-    await call('POST', `/v1/proposals/${p.id}/approvals`, bob, { reason: 'checked too' });
-    await call('POST', `/v1/proposals/${p.id}/execution`, agent, { action_hash: p.action_hash });
-    await call('POST', `/v1/proposals/${p.id}/execution/result`, agent, { outcome: 'succeeded' });
-  }
+  const tokens = await addBenchIdentities(dbFile);
+  const { agent, alice, bob } = tokens;
+  const { call, cycle, cyclesFor } = cycleClient(server.url, tokens);
 
   for (let i = 0; i < 20; i++) await cycle(); // warm-up
   const round = SECONDS / ROUNDS;
@@ -100,15 +72,7 @@ async function main() {
   let cycles = 0;
   for (let r = 0; r < ROUNDS; r++) {
     rawCycles += rawCommitter.cyclesFor(round / 2);
-    const end = performance.now() + (round / 2) * 1000;
-    await Promise.all(
-      Array.from({ length: WORKERS }, async () => {
-        while (performance.now() < end) {
-          await cycle();
-          cycles++;
-        }
-      }),
-    );
+    cycles += await cyclesFor(round / 2, WORKERS);
   }
   rawCommitter.close();
   const limit = rawCycles / (SECONDS / 2);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { generateNoteKey, type NoteSigner, type NoteVerifier, parseSigner, parseVerifier } from './note-key.js';
 
@@ -23,6 +23,14 @@ export function loadOrCreateSigner(file: string): { signer: NoteSigner; created:
 }
 
 export const loadSigner = (file: string): NoteSigner => parseSigner(readFileSync(file, 'utf8'));
+
+/**
+ * A key for another purpose (such as signing UI sessions) derived from the
+ * key file with HKDF: every replica sharing the file derives the same key,
+ * and it survives restarts, with no second secret to distribute.
+ */
+export const deriveKey = (file: string, purpose: string): Buffer =>
+  Buffer.from(hkdfSync('sha256', readFileSync(file, 'utf8').trim(), 'countersign', purpose, 32));
 
 /** A public key given as its text or as a file holding it; a private key file yields its public half. */
 export function loadVerifier(textOrFile: string): NoteVerifier {

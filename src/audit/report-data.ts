@@ -41,6 +41,10 @@ export interface ExpiryRow {
   approvals_received: number;
   required_approvals: number;
   waited_minutes: number;
+  /** Filled in from the store: why it likely expired, who opened it, which webhooks were told. */
+  group?: string;
+  opened_by?: string;
+  notified?: string;
 }
 
 export interface ReportRows {

@@ -1,4 +1,5 @@
 import type { ReportRows } from './report-data.js';
+import { EXPIRY_GROUP_MEANING } from '../domain/expiry-review.js';
 
 export interface ReportInput {
   from: string;
@@ -54,7 +55,8 @@ ${table(r.rows.actions, [['proposal_id', 'Proposal'], ['what', 'What'], ['why', 
 ${table(r.rows.refusals, [['seq', 'Event'], ['at', 'At'], ['proposal_id', 'Proposal'], ['actor', 'Who'], ['attempt', 'Attempt'], ['code', 'Refused as'], ['reason', 'Detail']], 'No refused attempts in the period.')}
 
 <h2>4. Expired proposals (A.8.32)</h2>
-${table(r.rows.expirations, [['proposal_id', 'Proposal'], ['what', 'What'], ['proposer', 'Proposed by'], ['urgency', 'Urgency'], ['approvals_received', 'Approvals'], ['required_approvals', 'Needed'], ['waited_minutes', 'Waited (min)'], ['expired_at', 'Expired']], 'No proposals expired in the period.')}
+<p>Expired proposals are never retried. Likely cause: ${Object.entries(EXPIRY_GROUP_MEANING).map(([g, m]) => `<b>${g}</b>, ${escape(m)}`).join('; ')}.</p>
+${table(r.rows.expirations, [['proposal_id', 'Proposal'], ['what', 'What'], ['proposer', 'Proposed by'], ['urgency', 'Urgency'], ['approvals_received', 'Approvals'], ['required_approvals', 'Needed'], ['waited_minutes', 'Waited (min)'], ['group', 'Likely cause'], ['opened_by', 'Opened by'], ['notified', 'Notified'], ['expired_at', 'Expired']], 'No proposals expired in the period.')}
 
 <h2>5. Integrity of the record</h2>
 ${verdict}

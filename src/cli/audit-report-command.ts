@@ -8,13 +8,13 @@ import type { Store } from '../store/store.js';
 import { type KeyFlags, verifierOf } from './audit-keys.js';
 import { currentCheckpoint } from './audit-proof-commands.js';
 import { usageError } from './cli-error.js';
+import { INSTANT_HINT, parseInstant } from '../domain/period.js';
 
 /** A date (whole UTC day) or an ISO instant; `end` makes a bare date include its whole day. */
 export function parseDate(value: string, option: string, end: boolean): string {
-  const day = /^\d{4}-\d{2}-\d{2}$/.test(value);
-  const ms = Date.parse(day ? `${value}T00:00:00Z` : value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) throw usageError(`${option} must be a date such as 2026-11-01 or an ISO time (got "${value}")`);
-  return new Date(day && end ? ms + 86_400_000 : ms).toISOString();
+  const instant = parseInstant(value, end);
+  if (!instant) throw usageError(`${option} ${INSTANT_HINT} (got "${value}")`);
+  return instant;
 }
 
 const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');

@@ -1,4 +1,5 @@
 import type { Proposal } from '../domain/proposal.js';
+import type { ApprovalService } from '../service/approval-service.js';
 
 /** A proposal as a person reads it in a terminal. */
 export function formatProposal(p: Proposal): string {
@@ -21,4 +22,25 @@ export function formatProposal(p: Proposal): string {
 export function formatRow(p: Proposal): string {
   const approvals = `${p.approvals.length}/${p.required_approvals}`;
   return [p.id, p.status.padEnd(8), approvals.padEnd(5), (p.risk.classes.join(',') || '-').padEnd(28), p.what].join('  ');
+}
+
+export type DeliveryRow = Awaited<ReturnType<ApprovalService['deliveries']>>['items'][number];
+export type ExpiredReport = Awaited<ReturnType<ApprovalService['expiredReport']>>;
+
+export function formatDelivery(d: DeliveryRow): string {
+  const result = d.status === 'pending' ? `pending, next ${d.next_attempt_at}` : d.status === 'delivered' ? `delivered ${d.delivered_at}` : 'FAILED';
+  return [d.created_at, d.webhook.padEnd(12), d.event_type.padEnd(18), `${result} (${d.attempts} attempt${d.attempts === 1 ? '' : 's'})`, d.last_error ?? '', d.proposal_id ?? '']
+    .filter(Boolean)
+    .join('  ');
+}
+
+/** The expiry review: counts per group first, then each proposal with what happened to it. */
+export function formatExpiredReport({ groups, items }: ExpiredReport): string[] {
+  const lines = [`${items.length} expired proposal${items.length === 1 ? '' : 's'} (never retried)`];
+  for (const g of groups) lines.push(`  ${String(g.count).padStart(4)}  ${g.group}: ${g.meaning}`);
+  for (const e of items) {
+    const notified = e.notified.map((n) => `${n.webhook} ${n.event.replace('proposal.', '')} ${n.status}`).join(', ') || 'no webhook';
+    lines.push(`${e.id}  ${e.group}  waited ${Math.round(e.waited_seconds / 60)} min  ${e.approvals_received}/${e.required_approvals} approvals  opened by ${e.viewed_by.join(', ') || 'nobody'}  notified: ${notified}  ${e.what}`);
+  }
+  return lines;
 }

@@ -16,7 +16,7 @@ import type { KeyFlags } from './audit-keys.js';
 import { auditReport } from './audit-report-command.js';
 import { auditChainVerify, auditCheckpoint, auditPublicKey, auditVerifyWithKeys } from './audit-proof-commands.js';
 import { CliError, usageError } from './cli-error.js';
-import { formatProposal, formatRow } from './format.js';
+import { type DeliveryRow, type ExpiredReport, formatDelivery, formatExpiredReport, formatProposal, formatRow } from './format.js';
 
 const out = (text: string): void => {
   process.stdout.write(`${text}\n`);
@@ -111,8 +111,10 @@ const path = (id: string) => `/v1/proposals/${encodeURIComponent(id)}`;
 clientCommand('propose', 'propose an action from a JSON file ("-" reads stdin)')
   .argument('<file>')
   .option('--quiet', 'print only the proposal id')
-  .action(async (file: string, flags: ClientFlags & { quiet?: boolean }) => {
-    const proposal = await client(flags)<Proposal>('POST', '/v1/proposals', await readJson(file));
+  .option('--idempotency-key <key>', 'your name for this proposal: running the command again with it proposes nothing new')
+  .action(async (file: string, flags: ClientFlags & { quiet?: boolean; idempotencyKey?: string }) => {
+    const headers: Record<string, string> = flags.idempotencyKey ? { 'idempotency-key': flags.idempotencyKey } : {};
+    const proposal = await client(flags)<Proposal>('POST', '/v1/proposals', await readJson(file), headers);
     if (flags.quiet) return out(proposal.id);
     printProposal(proposal, flags);
   });
@@ -165,6 +167,25 @@ clientCommand('claim', 'claim the one execution of an approved proposal')
     const hash = flags.actionHash ?? actionHashOfFile(await readJson(flags.actionFile!));
     const { grant } = await client(flags)<{ grant: Record<string, unknown> }>('POST', `${path(id)}/execution`, { action_hash: hash });
     out(flags.json ? JSON.stringify({ grant }) : `Claimed: run exactly this action once, then record the outcome.\n${JSON.stringify(grant.action, null, 2)}`);
+  });
+
+clientCommand('notifications', 'list webhook deliveries, newest first, with their results (auditor or admin)')
+  .addOption(new Option('--status <status>', 'only this status').choices(['pending', 'delivered', 'failed']))
+  .option('--proposal <id>', 'only deliveries about this proposal')
+  .option('--limit <n>', 'at most this many (1-1000)', '100')
+  .action(async (flags: ClientFlags & { status?: string; proposal?: string; limit: string }) => {
+    const query = new URLSearchParams({ limit: flags.limit, ...(flags.status ? { status: flags.status } : {}), ...(flags.proposal ? { proposal_id: flags.proposal } : {}) });
+    const { items } = await client(flags)<{ items: DeliveryRow[] }>('GET', `/v1/notifications/deliveries?${query}`);
+    if (flags.json) return out(JSON.stringify({ items }));
+    if (items.length === 0) return out('no deliveries');
+    items.forEach((d) => out(formatDelivery(d)));
+  });
+
+clientCommand('expired', 'review expired proposals: grouped, with who opened them and who was notified (auditor or admin)')
+  .action(async (flags: ClientFlags) => {
+    const report = await client(flags)<ExpiredReport>('GET', '/v1/reports/expired');
+    if (flags.json) return out(JSON.stringify(report));
+    formatExpiredReport(report).forEach((line) => out(line));
   });
 
 clientCommand('outcome', 'record how the claimed execution ended')

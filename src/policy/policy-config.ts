@@ -4,6 +4,8 @@ import type { RubberStampThresholds } from '../domain/approver-stats.js';
 import { fieldErrors } from '../domain/proposal-schema.js';
 import { type McpToolRule, mcpToolRuleSchema } from './classifiers/mcp-tool.js';
 import { parseDuration } from './duration.js';
+import { PolicyError } from './policy-error.js';
+import { type NotificationSettings, notificationSettings, notificationsSchema } from './notification-config.js';
 import { globToRegExp } from './glob.js';
 import { compileRule, durationSchema as duration, type Rule, ruleSchema } from './policy-rules.js';
 
@@ -22,8 +24,10 @@ const policyFileSchema = z.strictObject({
       min_median_review_seconds: z.number().nonnegative().default(30),
       burst_seconds: z.number().nonnegative().default(10),
       max_burst_approvals: z.number().int().nonnegative().default(2),
+      /** The review looks at decisions made this recently. */
+      window: duration.default('30d'),
     })
-    .default({ min_decisions: 5, max_approval_rate: 0.95, min_median_review_seconds: 30, burst_seconds: 10, max_burst_approvals: 2 }),
+    .default({ min_decisions: 5, max_approval_rate: 0.95, min_median_review_seconds: 30, burst_seconds: 10, max_burst_approvals: 2, window: '30d' }),
   /** `require_approval`: commands the classifiers do not know are treated as unanalysable. */
   unknown: z.enum(['allow', 'require_approval']).default('allow'),
   /** Group name → the identities (or principals) in it, for rules that ask for approvers from groups. */
@@ -31,6 +35,8 @@ const policyFileSchema = z.strictObject({
   rules: z.array(ruleSchema).default([]),
   /** Rules for `mcp_tool` actions by tool-name glob and argument patterns. */
   mcp_tools: z.array(mcpToolRuleSchema).default([]),
+  /** Webhooks told about new proposals, decisions, expiries and flagged approvers. */
+  notifications: notificationsSchema.default({ rubber_stamp_every: '24h', retry: { attempts: 8, first_delay: '2s', max_delay: '10m' }, webhooks: [] }),
 }).superRefine((p, ctx) => {
   const seen = new Set<string>();
   p.rules.forEach((rule, i) => {
@@ -50,18 +56,19 @@ export interface Policy {
   sweep_interval_ms: number;
   critical_services: RegExp[];
   rubber_stamp: RubberStampThresholds;
+  /** How far back the rubber-stamp review looks. */
+  rubber_stamp_window_ms: number;
   unknown: 'allow' | 'require_approval';
   approver_groups: Record<string, string[]>;
   rules: Rule[];
   /** Rules for `mcp_tool` actions by tool-name glob and argument patterns. */
   mcp_tools: readonly McpToolRule[];
+  notifications: NotificationSettings;
   /** The file as read, for reports. */
   source: z.infer<typeof policyFileSchema>;
 }
 
-export class PolicyError extends Error {
-  override name = 'PolicyError';
-}
+export { PolicyError };
 
 /** The line of the key at `path`, or of its nearest ancestor present in the file (a missing key's parent). */
 function lineOf(doc: ReturnType<typeof parseDocument>, path: (string | number)[], lines: LineCounter): string {
@@ -101,11 +108,13 @@ export function parsePolicy(text: string, origin = 'policy'): Policy {
     },
     sweep_interval_ms: parseDuration(p.sweep_interval)!,
     critical_services: p.critical_services.map(globToRegExp),
-    rubber_stamp: p.rubber_stamp,
+    rubber_stamp: (({ window: _w, ...thresholds }) => thresholds)(p.rubber_stamp),
+    rubber_stamp_window_ms: parseDuration(p.rubber_stamp.window)!,
     unknown: p.unknown,
     approver_groups: p.approver_groups,
     rules: p.rules.map(compileRule),
     mcp_tools: p.mcp_tools,
+    notifications: notificationSettings(p.notifications),
     source: p,
   });
 }

@@ -14,6 +14,12 @@ export function policyChanges(before: Source | undefined, after: Source): string
   const changes: string[] = [];
   for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
     if (key === 'rules' || same(before[key], after[key])) continue;
+    // Webhook URLs can be secrets (Slack's are): the log names the webhooks, not where they point.
+    if (key === 'notifications') {
+      const names = ((after[key] as { webhooks?: { name: string }[] } | undefined)?.webhooks ?? []).map((w) => w.name);
+      changes.push(`notifications changed (webhooks: ${names.join(', ') || 'none'})`);
+      continue;
+    }
     changes.push(`${key}: ${canonicalJson(before[key] ?? null)} → ${canonicalJson(after[key] ?? null)}`);
   }
   const oldRules = new Map((before.rules ?? []).map((r) => [r.name, r]));

@@ -15,6 +15,12 @@ export interface ClientOptions extends HttpOptions {
 
 const proposalPath = (id: string) => `/v1/proposals/${encodeURIComponent(id)}`;
 
+/** `?a=1&b=2` for the given values, or nothing when none is given. */
+function queryString(values: Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams(Object.entries(values).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])));
+  return params.size ? `?${params}` : '';
+}
+
 /**
  * A typed client for every route of the Countersign HTTP API, plus `gate`, the
  * one call most agents need.
@@ -29,8 +35,13 @@ const proposalPath = (id: string) => `/v1/proposals/${encodeURIComponent(id)}`;
 export function createClient(options: ClientOptions) {
   const request = createRequest(options);
   const api = {
-    /** `POST /v1/proposals`: propose an action. Throws `InvalidProposal` with field errors on 400. */
-    propose: (input: ProposalInput, signal?: AbortSignal) => request<Proposal>('POST', '/v1/proposals', input, signal),
+    /**
+     * `POST /v1/proposals`: propose an action. Throws `InvalidProposal` with field errors on 400.
+     * With `idempotencyKey`, sending the same proposal again (say, after a lost answer) returns
+     * the first one instead of proposing twice.
+     */
+    propose: (input: ProposalInput, signal?: AbortSignal, idempotencyKey?: string) =>
+      request<Proposal>('POST', '/v1/proposals', input, signal, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
     /** `GET /v1/proposals?status=S`: the queue, newest first. */
     list: async (status?: ProposalStatus) =>
       (await request<{ items: Proposal[] }>('GET', `/v1/proposals${status ? `?status=${status}` : ''}`)).items,
@@ -54,9 +65,12 @@ export function createClient(options: ClientOptions) {
     /** `GET /v1/audit/verify`: recompute the whole log (auditor or admin). */
     verifyAudit: () => request<VerifyResult>('GET', '/v1/audit/verify'),
     /** `GET /v1/reports/approvers`: per-approver statistics and rubber-stamp flags (auditor or admin). */
-    approverReport: () => request<Record<string, unknown>>('GET', '/v1/reports/approvers'),
+    approverReport: (period: { from?: string; to?: string } = {}) => request<Record<string, unknown>>('GET', `/v1/reports/approvers${queryString(period)}`),
     /** `GET /v1/reports/expired`: expired proposals for team review (auditor or admin). */
-    expiredReport: () => request<{ items: Record<string, unknown>[] }>('GET', '/v1/reports/expired'),
+    expiredReport: () => request<{ groups: { group: string; meaning: string; count: number }[]; items: Record<string, unknown>[] }>('GET', '/v1/reports/expired'),
+    /** `GET /v1/notifications/deliveries`: webhook deliveries, newest first, with their results (auditor or admin). */
+    deliveries: (query: { status?: 'pending' | 'delivered' | 'failed'; proposal_id?: string; limit?: number } = {}) =>
+      request<{ items: Record<string, unknown>[] }>('GET', `/v1/notifications/deliveries${queryString(query)}`),
     /** `GET /healthz`: liveness. */
     health: () => request<{ ok: boolean }>('GET', '/healthz'),
   };

@@ -10,7 +10,7 @@ import { retryUnreachable, type RetryPolicy } from './wait.js';
  * const gate = createGate(createClient({ url, token }) satisfies GateApi);
  */
 export interface GateApi {
-  propose(input: ProposalInput, signal?: AbortSignal): Promise<Proposal>;
+  propose(input: ProposalInput, signal?: AbortSignal, idempotencyKey?: string): Promise<Proposal>;
   waitForDecision(id: string, waitSeconds: number, signal?: AbortSignal): Promise<Proposal>;
   claimExecution(id: string, actionHash: string): Promise<Grant>;
   recordOutcome(id: string, outcome: 'succeeded' | 'failed', detail?: string): Promise<Proposal>;
@@ -29,6 +29,8 @@ export interface GateOptions {
   retry?: RetryPolicy;
   /** How long to keep trying to record an outcome after the action ran (default 60 s). */
   outcomeRetryMs?: number;
+  /** How long to keep trying to propose while the server is unreachable (default 60 s, or `maxWaitMs` if shorter). */
+  proposeRetryMs?: number;
 }
 
 /**
@@ -70,8 +72,10 @@ export type Execute<T> = (action: Action, grant: Grant) => Promise<T> | T;
  */
 export interface Gate {
   /**
-   * Proposes `input`; low-risk actions approved by policy run at once. Otherwise
-   * waits (long-poll, resuming across network errors and server restarts), then
+   * Proposes `input` (resending under one idempotency key while the server is
+   * unreachable, so it is proposed once); low-risk actions approved by policy
+   * run at once. Otherwise waits (long-poll, resuming across network errors and
+   * server restarts), then
    * runs `execute` with exactly the approved action and records `succeeded`, or
    * `failed` with the error message (the error is rethrown).
    * Throws `ProposalRejected`, `ProposalExpired`, `StillPending` (after `maxWaitMs`),
@@ -98,7 +102,7 @@ export interface Gate {
   awaitApproval(id: string, options?: RunOptions): Promise<Proposal>;
 }
 
-const DEFAULTS = { pollSeconds: 30, retry: { initialDelayMs: 250, maxDelayMs: 5_000 }, outcomeRetryMs: 60_000 };
+const DEFAULTS = { pollSeconds: 30, retry: { initialDelayMs: 250, maxDelayMs: 5_000 }, outcomeRetryMs: 60_000, proposeRetryMs: 60_000 };
 
 /**
  * Builds a {@link Gate} over the API methods; `createClient` does this for you as `client.gate`.
@@ -107,7 +111,7 @@ const DEFAULTS = { pollSeconds: 30, retry: { initialDelayMs: 250, maxDelayMs: 5_
  * const gate = createGate(createClient({ url, token }), { pollSeconds: 10 });
  */
 export function createGate(api: GateApi, options: GateOptions = {}): Gate {
-  const { pollSeconds, retry, outcomeRetryMs } = { ...DEFAULTS, ...options };
+  const { pollSeconds, retry, outcomeRetryMs, proposeRetryMs } = { ...DEFAULTS, ...options };
 
   async function awaitApproval(id: string, { maxWaitMs, signal }: RunOptions = {}, known?: Proposal): Promise<Proposal> {
     const deadline = maxWaitMs === undefined ? Infinity : Date.now() + maxWaitMs;
@@ -154,7 +158,10 @@ export function createGate(api: GateApi, options: GateOptions = {}): Gate {
 
   return {
     async run(input, run, options = {}) {
-      const proposal = await api.propose(input, options.signal);
+      // One key for every attempt: a resend after a lost answer gets the same proposal, never a second one.
+      const key = globalThis.crypto.randomUUID();
+      const until = Date.now() + Math.min(proposeRetryMs, options.maxWaitMs ?? Infinity);
+      const proposal = await retryUnreachable(() => api.propose(input, options.signal, key), retry, until, options.signal);
       options.onProposed?.(proposal);
       return execute(await awaitApproval(proposal.id, options, proposal), run);
     },

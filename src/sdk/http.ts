@@ -7,18 +7,18 @@ export interface HttpOptions {
   fetch?: typeof fetch;
 }
 
-export type Request = <T>(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal) => Promise<T>;
+export type Request = <T>(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal, headers?: Record<string, string>) => Promise<T>;
 
 /** One JSON request; refusals become typed errors, transport failures `ServerUnreachable`. */
 export function createRequest({ url, token, fetch: fetchImpl = globalThis.fetch }: HttpOptions): Request {
   const base = url.replace(/\/+$/, '');
-  return async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  return async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal, headers: Record<string, string> = {}): Promise<T> {
     let response: Response;
     let text: string;
     try {
       response = await fetchImpl(`${base}${path}`, {
         method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: { ...headers, authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal,
       });

@@ -39,3 +39,4 @@ export {
 } from './errors.js';
 export { createGate, type Execute, type Gate, type GateApi, type GateOptions, type RunOptions } from './gate.js';
 export type * from './types.js';
+export { createWebhookVerifier, signWebhook, WEBHOOK_HEADERS, type WebhookCheck, type WebhookVerifierOptions } from './webhook-signature.js';

@@ -1,7 +1,9 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { forbidden, invalidInput, notFound } from '../domain/errors.js';
 import { hasAnyRole, type Identity, newIdentitySchema, type Role } from '../domain/identity.js';
 import { parseInput } from '../domain/proposal-schema.js';
+import { INSTANT_HINT, parseInstant } from '../domain/period.js';
 import { STATUSES, type Status } from '../domain/proposal.js';
 import type { ApprovalService } from '../service/approval-service.js';
 import type { NoteVerifier } from '../audit/note-key.js';
@@ -29,6 +31,8 @@ export interface AppDeps {
   /** With both, audit answers carry signed checkpoints and proofs. */
   checkpoints?: Pick<Checkpointer, 'coverNow'>;
   verifier?: NoteVerifier;
+  /** Signs UI session cookies (see ui/session.ts). */
+  sessionKey?: Buffer;
 }
 
 const AUDIT_ROLES: Role[] = ['auditor', 'admin'];
@@ -52,10 +56,33 @@ function waitQuery(value: unknown): number {
   return seconds;
 }
 
+const deliveryQuerySchema = z.strictObject({
+  status: z.enum(['pending', 'delivered', 'failed'], 'must be one of: pending, delivered, failed').optional(),
+  proposal_id: z.string().min(1).max(200).optional(),
+  limit: z.coerce.number('must be a whole number from 1 to 1000').int('must be a whole number from 1 to 1000').min(1, 'must be a whole number from 1 to 1000').max(1000, 'must be a whole number from 1 to 1000').default(100),
+});
+
+/** `from`/`to` of a report: a date (whole UTC day) or an ISO instant. */
+function instantQuery(field: string, value: unknown, end: boolean): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const instant = typeof value === 'string' ? parseInstant(value, end) : undefined;
+  if (!instant) throw invalidInput([{ field, message: INSTANT_HINT }]);
+  return instant;
+}
+
+/** An agent's own name for one proposal, so a resend after a lost answer proposes nothing new. */
+function idempotencyKey(value: string | string[] | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(value)) {
+    throw invalidInput([{ field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters, such as a UUID' }]);
+  }
+  return value;
+}
+
 const bearer = (request: FastifyRequest) => /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
 
 /** The HTTP API (contract §4). Only this layer knows HTTP. */
-export function buildApp({ store, approvals, identities, logger = false, clock = Date.now, checkpoints, verifier }: AppDeps): FastifyInstance {
+export function buildApp({ store, approvals, identities, logger = false, clock = Date.now, checkpoints, verifier, sessionKey }: AppDeps): FastifyInstance {
   const app = Fastify({ logger, bodyLimit: 1_048_576, return503OnClosing: true });
   app.decorateRequest('identity', null as unknown as Identity);
   app.setErrorHandler(handleError);
@@ -69,7 +96,11 @@ export function buildApp({ store, approvals, identities, logger = false, clock =
       request.identity = await identities.authenticate(bearer(request));
     });
 
-    v1.post('/proposals', async (request, reply) => reply.code(201).send(await approvals.propose(request.identity, request.body)));
+    v1.post('/proposals', async (request, reply) => {
+      const { proposal, replayed } = await approvals.propose(request.identity, request.body, idempotencyKey(request.headers['idempotency-key']));
+      if (replayed) reply.header('idempotent-replayed', 'true');
+      return reply.code(201).send(proposal);
+    });
     v1.get('/proposals', async (request) => {
       const { status } = request.query as Record<string, unknown>;
       return { items: await approvals.list(statusQuery(status)) };
@@ -115,16 +146,23 @@ export function buildApp({ store, approvals, identities, logger = false, clock =
       return verifyLog(store, { verifier });
     });
     v1.get('/reports/approvers', async (request) => {
+      const { from, to } = request.query as Record<string, unknown>;
+      const range = { from: instantQuery('from', from, false), to: instantQuery('to', to, true) };
       requireRole(request.identity, AUDIT_ROLES);
-      return approvals.approverReport();
+      return approvals.approverReport(range);
     });
     v1.get('/reports/expired', async (request) => {
       requireRole(request.identity, AUDIT_ROLES);
       return approvals.expiredReport();
     });
+    v1.get('/notifications/deliveries', async (request) => {
+      const query = parseInput(deliveryQuerySchema, request.query);
+      requireRole(request.identity, AUDIT_ROLES);
+      return approvals.deliveries({ status: query.status, proposalId: query.proposal_id, limit: query.limit });
+    });
   }, { prefix: '/v1' });
 
-  app.register(uiPlugin, { store, approvals, identities, clock });
+  app.register(uiPlugin, { store, approvals, identities, clock, verifier, sessionKey });
 
   return app;
 }

@@ -41,7 +41,17 @@ export function openApiDocument(): object {
     security: [{ bearer: [] }],
     paths: {
       '/v1/proposals': {
-        post: { summary: 'Propose an action', requestBody: body('ProposalInput'), responses: { 201: json(proposal, 'Created'), ...refusals } },
+        post: {
+          summary: 'Propose an action',
+          parameters: [{
+            name: 'Idempotency-Key',
+            in: 'header',
+            description: 'The proposer\'s name for this proposal (1-255 visible ASCII): the same key and body again returns the first proposal; the key with another body is a 409',
+            schema: { type: 'string', minLength: 1, maxLength: 255 },
+          }],
+          requestBody: body('ProposalInput'),
+          responses: { 201: json(proposal, 'Created (or, for a repeated Idempotency-Key, the proposal made the first time)'), ...refusals },
+        },
         get: {
           summary: 'List the queue',
           parameters: [{ name: 'status', in: 'query', schema: { enum: ['pending', 'approved', 'rejected', 'expired'] } }],
@@ -67,8 +77,28 @@ export function openApiDocument(): object {
         post: { summary: 'Add an identity (admin); its token is in the answer, shown once', requestBody: body('NewIdentity'), responses: { 201: json({ type: 'object' }, 'Created'), 400: problem, 401: problem, 403: problem, 409: problem } },
       },
       '/v1/audit/verify': { get: { summary: 'Verify the whole audit log', responses: { 200: json({ type: 'object' }), 401: problem, 403: problem } } },
-      '/v1/reports/approvers': { get: { summary: 'Per-approver statistics and rubber-stamp flags', responses: { 200: json({ type: 'object' }), 401: problem, 403: problem } } },
-      '/v1/reports/expired': { get: { summary: 'Expired proposals for team review', responses: { 200: json({ type: 'object' }), 401: problem, 403: problem } } },
+      '/v1/reports/approvers': {
+        get: {
+          summary: "Per-approver statistics and rubber-stamp flags over a window (default: the policy's rubber_stamp.window back from now)",
+          parameters: [
+            { name: 'from', in: 'query', description: 'a date (whole UTC day) or an ISO time', schema: { type: 'string' } },
+            { name: 'to', in: 'query', description: 'a date (whole UTC day, included) or an ISO time', schema: { type: 'string' } },
+          ],
+          responses: { 200: json({ type: 'object' }), 400: problem, 401: problem, 403: problem },
+        },
+      },
+      '/v1/reports/expired': { get: { summary: 'Expired proposals for team review: grouped, with viewers and who was notified', responses: { 200: json({ type: 'object' }), 401: problem, 403: problem } } },
+      '/v1/notifications/deliveries': {
+        get: {
+          summary: 'Webhook deliveries, newest first, with attempts and results',
+          parameters: [
+            { name: 'status', in: 'query', schema: { type: 'string', enum: ['pending', 'delivered', 'failed'] } },
+            { name: 'proposal_id', in: 'query', schema: { type: 'string' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+          ],
+          responses: { 200: json({ type: 'object' }), 400: problem, 401: problem, 403: problem },
+        },
+      },
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { 200: json({ type: 'object' }) } } },
     },
   };

@@ -6,7 +6,9 @@ import { startSweeper } from '../service/sweeper.js';
 import { createCheckpointer } from '../service/checkpointer.js';
 import { checkpointPusher } from '../service/checkpoint-push.js';
 import { recordPolicy } from '../service/policy-audit.js';
-import { defaultKeyFile, loadOrCreateSigner } from '../audit/checkpoint-key-file.js';
+import { startNotifier } from '../service/notifier.js';
+import { resolveWebhooks } from '../policy/notification-config.js';
+import { defaultKeyFile, deriveKey, loadOrCreateSigner } from '../audit/checkpoint-key-file.js';
 import { openStore, type StoreLocation } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { buildApp } from './app.js';
@@ -27,6 +29,8 @@ export interface ServeOptions {
   checkpointIntervalMs?: number;
   /** Where start-up messages and notifications go (stdout for the CLI). */
   say: (line: string) => void;
+  /** Where webhook URLs and signing keys named in the policy are read (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunningServer {
@@ -34,12 +38,16 @@ export interface RunningServer {
   store: Store;
   approvals: ApprovalService;
   url: string;
+  /** Resolves once the audit log has been read for notifications up to now. */
+  notificationsSettled(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Opens the store, creates `admin` on first start, starts the sweeper and listens. */
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const { store: location, host, port, policy, clock = Date.now, say, checkpointIntervalMs = 30_000 } = options;
+  // Refuse to start with a webhook whose URL or key is missing, before touching anything.
+  const webhooks = resolveWebhooks(policy.notifications, options.env ?? process.env);
   const keyFile = options.checkpointKeyFile ?? defaultKeyFile(location);
   const { signer, created } = loadOrCreateSigner(keyFile);
   if (created) say(`Created the checkpoint signing key ${keyFile} (keep it outside the database's backups). Public key:\n${signer.text}`);
@@ -61,18 +69,25 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     (error) => say(`Sweeper error: ${(error as Error).message}`),
   );
   const stopCheckpoints = checkpoints.start(Math.min(checkpointIntervalMs, 60_000), (error) => say(`Checkpoint error: ${(error as Error).message}`));
-  const app = buildApp({ store, approvals, identities, clock, checkpoints, verifier: signer });
+  const sessionKey = deriveKey(keyFile, 'ui session v1');
+  const app = buildApp({ store, approvals, identities, clock, checkpoints, verifier: signer, sessionKey });
   await app.listen({ host, port });
   const address = app.server.address();
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${typeof address === 'object' && address ? address.port : port}`;
+  const notifier = webhooks.length === 0 ? undefined : startNotifier({
+    store, approverReport: () => approvals.approverReport(), policy, targets: webhooks, clock, publicUrl: policy.notifications.public_url ?? url, report: say,
+  });
+  if (notifier) say(`Notifying ${webhooks.map((w) => `${w.name} (${w.format})`).join(', ')}`);
   return {
     app,
     store,
     approvals,
     url,
+    notificationsSettled: async () => notifier?.settled(),
     async close() {
       sweeper.stop();
       stopCheckpoints();
+      await notifier?.stop();
       await checkpoints.stored();
       await app.close();
       approvals.close();

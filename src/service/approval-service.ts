@@ -3,7 +3,7 @@ import { actionHash } from '../audit/canonical-json.js';
 import { approverStats } from '../domain/approver-stats.js';
 import type { Change } from '../domain/change.js';
 import { decide, expire, type Verdict } from '../domain/decide.js';
-import { forbidden, notFound } from '../domain/errors.js';
+import { conflict, forbidden, notFound } from '../domain/errors.js';
 import { claim, grantOf, recordOutcome } from '../domain/execution.js';
 import { hasRole, type Identity } from '../domain/identity.js';
 import { openProposal, type Proposal, type Status } from '../domain/proposal.js';
@@ -16,7 +16,8 @@ import {
 } from '../domain/proposal-schema.js';
 import { assess } from '../policy/assess.js';
 import type { Policy } from '../policy/policy-config.js';
-import type { Store } from '../store/store.js';
+import type { DeliveryStatus, Store } from '../store/store.js';
+import { EXPIRY_GROUP_MEANING, type ExpiryGroup, expiryGroup } from '../domain/expiry-review.js';
 import { createDecisionWaiters } from './decision-waiters.js';
 
 export interface ApprovalServiceDeps {
@@ -56,9 +57,16 @@ export function createApprovalService({ store, policy, clock, newId = randomUUID
   }
 
   return {
-    async propose(actor: Identity, body: unknown): Promise<Proposal> {
+    /**
+     * Proposes. With an idempotency key, a retry of the same request returns
+     * the proposal made the first time (`replayed`), and the key reused for a
+     * different request is refused: an agent may resend after a lost answer
+     * without proposing twice.
+     */
+    async propose(actor: Identity, body: unknown, idempotencyKey?: string): Promise<{ proposal: Proposal; replayed: boolean }> {
       const input = parseInput(proposalInputSchema, body);
       if (!hasRole(actor, 'proposer')) throw forbidden('not_a_proposer', `"${actor.name}" lacks the proposer role.`);
+      const once = idempotencyKey === undefined ? undefined : { key: idempotencyKey, request_hash: actionHash(input) };
       const { proposal, events } = openProposal({
         id: newId(),
         input,
@@ -67,8 +75,12 @@ export function createApprovalService({ store, policy, clock, newId = randomUUID
         assessment: assess(input, policy),
         now: clock(),
       });
-      await store.insertProposal(proposal, events);
-      return proposal;
+      const result = await store.insertProposal(proposal, events, once);
+      if (result.created) return { proposal, replayed: false };
+      if (result.request_hash !== once!.request_hash) {
+        throw conflict('idempotency_key_reused', `Idempotency-Key "${once!.key}" was used for a different proposal (${result.existing.id}); send a new key for a new proposal.`);
+      }
+      return { proposal: result.existing, replayed: true };
     },
 
     /** Reads one proposal; an approver's first read is remembered as the start of their review. */
@@ -126,15 +138,27 @@ export function createApprovalService({ store, policy, clock, newId = randomUUID
       }
     },
 
-    async approverReport() {
-      return { approvers: approverStats(await store.listDecisions(), policy.rubber_stamp), thresholds: policy.rubber_stamp };
+    /** Per-approver statistics over a window of decisions: the policy's (default 30 days back) unless given. */
+    async approverReport(range: { from?: string; to?: string } = {}) {
+      const to = range.to ?? new Date(clock()).toISOString();
+      const from = range.from ?? new Date(Date.parse(to) - policy.rubber_stamp_window_ms).toISOString();
+      // Without an explicit end, nothing recent is cut off (another replica's clock may run ahead).
+      const decisions = (await store.listDecisions(from)).filter((d) => range.to === undefined || d.at < to);
+      return { approvers: approverStats(decisions, policy.rubber_stamp), thresholds: policy.rubber_stamp, window: { from, to } };
     },
 
-    /** Expired proposals for team review; approvals received tell understaffing from a bad proposal. */
+    /**
+     * Expired proposals for team review (never retried): how long each waited,
+     * who opened it, who was notified, and a group that tells understaffing
+     * from a proposal nobody would sign.
+     */
     async expiredReport() {
       const expired = await store.listProposals({ status: 'expired', limit: 1000 });
-      return {
-        items: expired.map((p) => ({
+      const ids = expired.map((p) => p.id);
+      const [views, deliveries] = await Promise.all([store.listViews(ids), store.listDeliveries({ proposalIds: ids, limit: 10_000 })]);
+      const items = expired.map((p) => {
+        const viewed_by = views.filter((v) => v.proposal_id === p.id).map((v) => v.identity);
+        return {
           id: p.id,
           what: p.what,
           proposer: p.proposer,
@@ -142,8 +166,32 @@ export function createApprovalService({ store, policy, clock, newId = randomUUID
           risk: p.risk.classes,
           created_at: p.created_at,
           expired_at: p.decided_at,
+          waited_seconds: Math.round((Date.parse(p.decided_at ?? p.expires_at) - Date.parse(p.created_at)) / 1000),
           approvals_received: p.approvals.length,
           required_approvals: p.required_approvals,
+          approved_by: p.approvals.map((a) => a.identity),
+          viewed_by,
+          notified: deliveries
+            .filter((d) => d.proposal_id === p.id)
+            .map((d) => ({ webhook: d.webhook, event: d.event_type, status: d.status, delivered_at: d.delivered_at })),
+          group: expiryGroup(p.approvals.length, viewed_by.length),
+        };
+      });
+      const groups = (Object.keys(EXPIRY_GROUP_MEANING) as ExpiryGroup[]).map((group) => ({
+        group,
+        meaning: EXPIRY_GROUP_MEANING[group],
+        count: items.filter((i) => i.group === group).length,
+      }));
+      return { groups, items };
+    },
+
+    /** Webhook deliveries, newest first: what was sent where, and how it went. */
+    async deliveries(query: { status?: DeliveryStatus; proposalId?: string; limit: number }) {
+      const rows = await store.listDeliveries({ status: query.status, proposalIds: query.proposalId ? [query.proposalId] : undefined, limit: query.limit });
+      return {
+        items: rows.map(({ body: _body, next_attempt_at, ...d }) => ({
+          ...d,
+          next_attempt_at: d.status === 'pending' ? new Date(next_attempt_at).toISOString() : null,
         })),
       };
     },

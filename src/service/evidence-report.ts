@@ -1,5 +1,6 @@
 import type { NoteVerifier } from '../audit/note-key.js';
-import { reportRows } from '../audit/report-data.js';
+import { type ExpiryRow, reportRows } from '../audit/report-data.js';
+import { expiryGroup } from '../domain/expiry-review.js';
 import type { ReportInput } from '../audit/report-html.js';
 import type { AuditEvent } from '../domain/audit-event.js';
 import type { Proposal } from '../domain/proposal.js';
@@ -28,6 +29,8 @@ export async function gatherEvidence(store: Store, o: EvidenceOptions): Promise<
     if (p) proposals.set(p.id, p);
   }
   const verification = await verifyLog(store, { verifier: o.verifier });
+  const rows = reportRows(events, proposals);
+  await addExpiryReview(store, rows.expirations);
   const { tree_size, root_hash, note } = o.checkpoint ?? {};
   return {
     events,
@@ -35,11 +38,23 @@ export async function gatherEvidence(store: Store, o: EvidenceOptions): Promise<
       from: o.from,
       to: o.to,
       generated_at: new Date(o.clock()).toISOString(),
-      rows: reportRows(events, proposals),
+      rows,
       policy: policySummary(o.policy),
       checkpoint: note ? { tree_size: tree_size!, root_hash: root_hash!, note } : null,
       public_key: o.verifier?.text ?? null,
       verification,
     },
   };
+}
+
+/** Adds the expiry review's group, viewers and notified webhooks to each expiration. */
+async function addExpiryReview(store: Store, rows: ExpiryRow[]): Promise<void> {
+  const ids = rows.map((r) => r.proposal_id);
+  const [views, deliveries] = await Promise.all([store.listViews(ids), store.listDeliveries({ proposalIds: ids, limit: 100_000 })]);
+  for (const row of rows) {
+    const opened = views.filter((v) => v.proposal_id === row.proposal_id).map((v) => v.identity);
+    row.group = expiryGroup(row.approvals_received, opened.length);
+    row.opened_by = opened.join(', ') || 'nobody';
+    row.notified = deliveries.filter((d) => d.proposal_id === row.proposal_id).map((d) => `${d.webhook} (${d.event_type}: ${d.status})`).join(', ') || 'no webhook';
+  }
 }

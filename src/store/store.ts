@@ -22,6 +22,52 @@ export interface StoredCheckpoint {
   signed_at: string;
 }
 
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** One notification for one webhook, with the fate of its delivery. */
+export interface Delivery {
+  /** `<webhook>/<notification key>`: the same notification is queued once, whichever replica sees it. */
+  id: string;
+  webhook: string;
+  event_type: string;
+  proposal_id: string | null;
+  /** The audit event that caused it, if one did. */
+  seq: number | null;
+  /** The request body, fixed when queued so every attempt sends the same bytes. */
+  body: string;
+  status: DeliveryStatus;
+  attempts: number;
+  /** Epoch ms of the next attempt while pending. */
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
+}
+
+export type NewDelivery = Pick<Delivery, 'id' | 'webhook' | 'event_type' | 'proposal_id' | 'seq' | 'body' | 'created_at' | 'next_attempt_at'> & {
+  /** Epoch ms until which the queuing replica holds it to send at once; 0 leaves it to whoever leases it. */
+  lease_until: number;
+};
+
+/** How one attempt ended; `pending` again means another attempt at `next_attempt_at`. */
+export type DeliveryAttempt = Pick<Delivery, 'id' | 'status' | 'attempts' | 'next_attempt_at' | 'last_error' | 'delivered_at'>;
+
+/** A proposer's key for one proposal: sending it again (a retry) must not propose twice. */
+export interface IdempotencyKey {
+  key: string;
+  /** SHA-256 of the request, to tell a retry from a different proposal under a reused key. */
+  request_hash: string;
+}
+
+export type InsertResult = { created: true } | { created: false; existing: Proposal; request_hash: string };
+
+/** The first time an identity viewed a proposal. */
+export interface ViewRecord {
+  proposal_id: string;
+  identity: string;
+  first_at: number;
+}
+
 /**
  * How another thread opens its own read-only view of the log, so that a long
  * log is verified on two cores: `module` is plain JavaScript (a worker loads
@@ -44,7 +90,12 @@ export interface AuditRowReader {
  * into the hash chain in commit order.
  */
 export interface Store {
-  insertProposal(proposal: Proposal, events: AuditEventInput[]): Promise<void>;
+  /**
+   * Stores a new proposal with its events. With `once`, a proposal the same
+   * proposer already stored under the same key is returned instead, and
+   * nothing is written (also when two replicas race with the same key).
+   */
+  insertProposal(proposal: Proposal, events: AuditEventInput[], once?: IdempotencyKey): Promise<InsertResult>;
   /**
    * Applies `rule` to the current state of one proposal and commits what it
    * returns, serialised against every other update of that proposal (so a
@@ -61,7 +112,10 @@ export interface Store {
   /** Remembers the first time an identity viewed a proposal; later views change nothing. */
   recordView(proposalId: string, identity: string, at: number): Promise<void>;
   firstViewedAt(proposalId: string, identity: string): Promise<number | undefined>;
-  listDecisions(): Promise<DecisionRecord[]>;
+  /** Decisions made at or after `since` (ISO), oldest first. */
+  listDecisions(since?: string): Promise<DecisionRecord[]>;
+  /** Who viewed these proposals, and when first. */
+  listViews(proposalIds: string[]): Promise<ViewRecord[]>;
 
   insertIdentity(record: IdentityRecord, events: AuditEventInput[]): Promise<void>;
   getIdentity(name: string): Promise<Identity | undefined>;
@@ -92,6 +146,28 @@ export interface Store {
   saveCheckpoint(checkpoint: StoredCheckpoint): Promise<void>;
   /** The checkpoint with the largest tree size. */
   latestCheckpoint(): Promise<StoredCheckpoint | undefined>;
+
+  /**
+   * Queues deliveries; an id already queued (by this or another replica) is
+   * left as it is. Resolves to the ids this call queued: only those are the
+   * caller's to send under their lease.
+   */
+  enqueueDeliveries(deliveries: NewDelivery[]): Promise<string[]>;
+  /**
+   * Takes up to `limit` pending deliveries due at `now` that no one else holds,
+   * and holds them for `leaseMs` (a replica that dies mid-delivery lets go).
+   */
+  leaseDueDeliveries(now: number, leaseMs: number, limit: number): Promise<Delivery[]>;
+  /** Records how attempts ended (several at once, in one transaction), releasing their leases. */
+  recordDeliveryAttempts(attempts: DeliveryAttempt[]): Promise<void>;
+  /** Newest first. */
+  listDeliveries(query: { status?: DeliveryStatus; proposalIds?: string[]; limit: number }): Promise<Delivery[]>;
+  /** The highest audit seq any delivery was queued for (0 if none): where notifying resumes. */
+  notifiedThroughSeq(): Promise<number>;
+
+  /** Ends a UI session on every replica; remembered until it would have expired anyway. */
+  revokeSession(sid: string, expiresAt: number, now: number): Promise<void>;
+  sessionRevoked(sid: string): Promise<boolean>;
 
   /** Calls `listener` with a proposal id after every committed change to it. */
   onProposalChange(listener: (id: string) => void): () => void;

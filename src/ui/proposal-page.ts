@@ -13,6 +13,8 @@ export interface ProposalView {
   owner: string | null | undefined;
   /** `undefined` when the viewer may not read the audit log. */
   events: AuditEvent[] | undefined;
+  /** Webhook deliveries about this proposal; `undefined` for viewers who may not read reports. */
+  notified?: { webhook: string; event_type: string; status: string; attempts: number; last_error: string | null }[];
   flash?: string;
   /** Rubber-stamp flags of the people who decided, so the next reviewer knows how much an approval weighs. */
   flags: Map<string, string[]>;
@@ -86,6 +88,14 @@ function auditChain(events: AuditEvent[] | undefined): SafeHtml {
 </section>`;
 }
 
+function notifiedSection(notified: ProposalView['notified']): SafeHtml {
+  if (!notified || notified.length === 0) return html``;
+  return html`<section id="notified" class="card" aria-labelledby="notified-title">
+<h2 id="notified-title">Who was notified</h2>
+<ul>${notified.map((d) => html`<li>${d.webhook}: ${d.event_type}, ${d.status}${d.attempts > 1 ? ` after ${d.attempts} attempts` : ''}${d.last_error ? html` <span class="muted">(${d.last_error})</span>` : ''}</li>`)}</ul>
+</section>`;
+}
+
 /** Everything a careful reviewer needs, agent-written text always rendered as text. */
 export function proposalPage(context: PageContext & { viewer: Identity; csrf: string }, view: ProposalView): SafeHtml {
   const p = view.proposal;
@@ -114,6 +124,7 @@ ${decisions(p, view.flags)}
 ${decideForm(p, context.viewer, context.now, { ...view.form, csrf: context.csrf })}
 </div>
 </div>
-${auditChain(view.events)}`;
+${auditChain(view.events)}
+${notifiedSection(view.notified)}`;
   return layout(p.what, context, body, `proposal:${p.id}`);
 }

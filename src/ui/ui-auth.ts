@@ -33,7 +33,7 @@ export function createUiAuth({ store, identities, sessions, clock }: UiAuthDeps)
   /** The signed-in human behind a request; the token they signed in with must still exist. */
   async function viewerOf(request: FastifyRequest): Promise<Viewer | undefined> {
     const session = sessions.read(parseCookies(request.headers.cookie).get(SESSION_COOKIE));
-    if (!session) return undefined;
+    if (!session || (await store.sessionRevoked(session.sid))) return undefined;
     const record = await store.findCredential(session.tid);
     if (!record || record.identity.kind !== 'human') return undefined;
     return { identity: record.identity, session, csrf: sessions.csrfToken(session.sid) };
@@ -82,7 +82,7 @@ export function createUiAuth({ store, identities, sessions, clock }: UiAuthDeps)
 
     app.post('/sign-out', async (request, reply) => {
       const { viewer } = await postingViewer(request, ['csrf']);
-      sessions.revoke(viewer.session);
+      await store.revokeSession(viewer.session.sid, viewer.session.exp, clock());
       reply.header('set-cookie', serializeCookie(SESSION_COOKIE, '', { maxAgeSeconds: 0 }));
       return redirect(reply, '/sign-in');
     });

@@ -3,7 +3,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { CountersignError, invalidInput } from '../domain/errors.js';
 import { STATUSES, type Status } from '../domain/proposal.js';
 import type { ApprovalService } from '../service/approval-service.js';
-import { verifyLog } from '../service/audit-service.js';
+import { createLogStatus } from '../service/log-status.js';
+import type { NoteVerifier } from '../audit/note-key.js';
 import type { IdentityService } from '../service/identity-service.js';
 import type { Store } from '../store/store.js';
 import type { SafeHtml } from './html.js';
@@ -21,6 +22,10 @@ export interface UiOptions {
   approvals: ApprovalService;
   identities: IdentityService;
   clock: () => number;
+  /** The log's public key, to check checkpoint signatures. */
+  verifier?: NoteVerifier;
+  /** Signs session cookies; the same on every replica (default: a random key, so sessions end with the process). */
+  sessionKey?: Buffer;
   /** How long a sign-in lasts; 8 hours (a working day) unless set. */
   sessionTtlMs?: number;
 }
@@ -30,8 +35,9 @@ const FLASH: Record<string, string> = { approve: 'Your approval is recorded.', r
 const page = (reply: FastifyReply, status: number, body: SafeHtml) => reply.code(status).type('text/html; charset=utf-8').send(body.value);
 
 /** The web approval UI: server-rendered pages under `/`, same origin as the API. */
-export async function uiPlugin(app: FastifyInstance, { store, approvals, identities, clock, sessionTtlMs = 8 * 3600_000 }: UiOptions) {
-  const sessions = createSessionKeeper({ ttlMs: sessionTtlMs, clock });
+export async function uiPlugin(app: FastifyInstance, { store, approvals, identities, clock, verifier, sessionKey, sessionTtlMs = 8 * 3600_000 }: UiOptions) {
+  const logStatus = createLogStatus({ store, verifier, clock });
+  const sessions = createSessionKeeper({ ttlMs: sessionTtlMs, clock, key: sessionKey });
   const auth = createUiAuth({ store, identities, sessions, clock });
   const live = createLiveEvents(store);
   const assets = { js: asset('app.js'), css: asset('app.css'), icon: asset('favicon.svg') };
@@ -77,10 +83,12 @@ export async function uiPlugin(app: FastifyInstance, { store, approvals, identit
   async function showProposal(reply: FastifyReply, viewer: Viewer, id: string, status: number, form: { error?: string; reason?: string } = {}, flash?: string) {
     const proposal = await approvals.get(id, viewer.identity); // records an approver's first view
     const owner = (await store.getIdentity(proposal.proposer))?.owner;
-    const events = canReadReports(viewer.identity) ? await store.auditEventsFor(id) : undefined;
+    const auditor = canReadReports(viewer.identity);
+    const events = auditor ? await store.auditEventsFor(id) : undefined;
+    const notified = auditor ? (await approvals.deliveries({ proposalId: id, limit: 100 })).items.reverse() : undefined;
     const decided = proposal.approvals.length > 0 || proposal.rejection !== null;
     const flags = new Map(decided ? (await approvals.approverReport()).approvers.map((a) => [a.identity, a.flags] as const) : []);
-    return page(reply, status, proposalPage({ ...context(viewer), viewer: viewer.identity, csrf: viewer.csrf }, { proposal, owner, events, form, flash, flags }));
+    return page(reply, status, proposalPage({ ...context(viewer), viewer: viewer.identity, csrf: viewer.csrf }, { proposal, owner, events, notified, form, flash, flags }));
   }
 
   app.get<{ Params: { id: string } }>('/proposals/:id', async (request, reply) => {
@@ -110,8 +118,22 @@ export async function uiPlugin(app: FastifyInstance, { store, approvals, identit
     const viewer = await signedIn(request, reply);
     if (!viewer) return reply;
     if (!canReadReports(viewer.identity)) return page(reply, 403, errorPage(context(viewer), 403, 'Reports are for auditors and admins.'));
-    const [{ approvers, thresholds }, { items: expired }, verify] = await Promise.all([approvals.approverReport(), approvals.expiredReport(), verifyLog(store)]);
-    return page(reply, 200, reportsPage(context(viewer), { approvers, thresholds, expired, verify }));
+    const [{ approvers, thresholds, window }, expired, { items: deliveries }, checkpoint] = await Promise.all([
+      approvals.approverReport(),
+      approvals.expiredReport(),
+      approvals.deliveries({ limit: 50 }),
+      logStatus.checkpoint(),
+    ]);
+    const view = { approvers, thresholds, window, expired, deliveries, checkpoint, verification: logStatus.lastVerification() };
+    return page(reply, 200, reportsPage(context(viewer), view));
+  });
+
+  // A full verification reads every event: it runs when asked, not on every view.
+  app.post('/reports/verify', async (request, reply) => {
+    const { viewer } = await auth.postingViewer(request, ['csrf']);
+    if (!canReadReports(viewer.identity)) return page(reply, 403, errorPage(context(viewer), 403, 'Reports are for auditors and admins.'));
+    await logStatus.verify(viewer.identity.name);
+    return redirect(reply, '/reports#log');
   });
 
   app.get('/ui/events', async (request, reply) => {

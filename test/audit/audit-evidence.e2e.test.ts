@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,18 +5,15 @@ import { checkChain } from '../../src/audit/chain-check.js';
 import { generateNoteKey, parseSigner, parseVerifier } from '../../src/audit/note-key.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { api, dropTableProposal, startTestServer, type TestServer } from '../support/harness.js';
+import { runCli } from '../support/run-cli.js';
 import { cutTail, withDb } from './tamper-kit.js';
 
-const bin = join(import.meta.dirname, '../../bin/countersign.js');
 let t: TestServer;
 let auditor: ReturnType<typeof api>;
 let agent: ReturnType<typeof api>;
 let claimedId: string;
 
-const run = (args: string[]) =>
-  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [bin, ...args, '--db', t.dbFile], (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
-  });
+const run = (args: string[]) => runCli([...args, '--db', t.dbFile]);
 
 beforeAll(async () => {
   t = await startTestServer();

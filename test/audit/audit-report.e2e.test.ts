@@ -1,17 +1,13 @@
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, dropTableProposal, manualClock, startTestServer, type TestServer } from '../support/harness.js';
+import { runCli } from '../support/run-cli.js';
 
-const bin = join(import.meta.dirname, '../../bin/countersign.js');
 let t: TestServer;
 const clock = manualClock();
 
-const run = (args: string[]) =>
-  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [bin, ...args, '--db', t.dbFile], (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
-  });
+const run = (args: string[]) => runCli([...args, '--db', t.dbFile]);
 
 /** A day of changes: one approved and run, one refused twice, one expired, one riskless. */
 beforeAll(async () => {
@@ -62,6 +58,7 @@ describe('audit report', () => {
     expect(refused).toMatch(/alice/);
     expect(refused).toMatch(/carol/);
     expect(readFileSync(join(out, 'expired.jsonl'), 'utf8')).toMatch(/"approvals_received":1,"required_approvals":2/);
+    expect(readFileSync(join(out, 'expired.jsonl'), 'utf8')).toMatch(/"group":"short_of_approvals","opened_by":"nobody","notified":"no webhook"/);
     expect(readFileSync(join(out, 'checkpoint.txt'), 'utf8')).toMatch(/^countersign-/);
   });
 

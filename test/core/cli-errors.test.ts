@@ -1,21 +1,14 @@
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/harness.js';
+import { runCli } from '../support/run-cli.js';
 
-const bin = join(import.meta.dirname, '../../bin/countersign.js');
 let t: TestServer;
 let agent: string;
 
-/** Runs the CLI without blocking this process, which also hosts the server under test. */
-const run = (args: string[], env: Record<string, string> = {}) =>
-  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...process.env, COUNTERSIGN_URL: t.url, ...env } }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
-    );
-  });
+const run = (args: string[], env: Record<string, string> = {}) => runCli(args, { COUNTERSIGN_URL: t.url, ...env });
 
 /** One line on stderr, naming what to fix; never a stack trace. */
 const expectOneLineError = (stderr: string, pattern: RegExp) => {

@@ -93,6 +93,36 @@ describe('proposing', () => {
     expect(res.contentType).toMatch(/^application\/problem\+json/);
   });
 
+  it('proposes once per Idempotency-Key: a resend gets the same proposal, a different body under the key is refused', async () => {
+    const key = { 'idempotency-key': 'deploy-42-attempt' };
+    const send = (who: string, body: unknown) => fetch(`${t.url}/v1/proposals`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens[who]}`, 'content-type': 'application/json', ...key },
+      body: JSON.stringify(body),
+    });
+    const first = await send('agent', dropTableProposal());
+    expect(first.status).toBe(201);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    const created = await first.json();
+    const again = await send('agent', dropTableProposal());
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect((await again.json()).id).toBe(created.id);
+    expect(auditRows(created.id).map((r) => r.type)).toEqual(['proposal.created']);
+
+    const changed = await send('agent', dropTableProposal({ what: 'Something else entirely' }));
+    expect(changed.status).toBe(409);
+    expect(await changed.json()).toMatchObject({ code: 'idempotency_key_reused', detail: expect.stringContaining(created.id) });
+    // Keys are per proposer: another proposer's same key is a new proposal.
+    const other = await send('proposerOnly', dropTableProposal());
+    expect(other.status).toBe(201);
+    expect((await other.json()).id).not.toBe(created.id);
+
+    const bad = await as('agent').call('POST', '/v1/proposals', dropTableProposal(), { 'idempotency-key': 'has spaces in it' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([{ field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters, such as a UUID' }]);
+  });
+
   it('refuses proposals from an identity without the proposer role', async () => {
     const res = await as('alice').propose(dropTableProposal());
     expect(res.status).toBe(403);
@@ -317,6 +347,22 @@ describe('expiry and reports', () => {
     expect(alice.approval_rate).toBe(1);
     expect(alice.flags).toContain('fast_reviews');
     expect((await as('alice').get('/v1/reports/approvers')).status).toBe(403);
+  });
+
+  it('reviews approvers over a window: the policy’s 30 days by default, or the period asked for', async () => {
+    const now = new Date(clock()).toISOString();
+    const current = await as('auditor').get('/v1/reports/approvers');
+    expect(current.body.window).toEqual({ from: new Date(clock() - 30 * 86_400_000).toISOString(), to: now });
+    const before = await as('auditor').get('/v1/reports/approvers?to=2000-01-01');
+    expect(before.body).toMatchObject({ approvers: [], window: { to: '2000-01-02T00:00:00.000Z' } });
+    const today = await as('auditor').get(`/v1/reports/approvers?from=${now.slice(0, 10)}&to=${now.slice(0, 10)}`);
+    expect(today.body.approvers.map((a: { identity: string }) => a.identity)).toContain('alice');
+    // Decisions older than the window drop out of the default review.
+    clock.advance(31 * 86_400_000);
+    expect((await as('auditor').get('/v1/reports/approvers')).body.approvers).toEqual([]);
+    const bad = await as('auditor').get('/v1/reports/approvers?from=yesterday');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([{ field: 'from', message: 'must be a date such as 2026-11-01 or an ISO time' }]);
   });
 
   it('serves the approval chain of one proposal and verifies the whole log', async () => {

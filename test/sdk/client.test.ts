@@ -46,7 +46,8 @@ describe('the typed client', () => {
     expect(types).toContain('execution.recorded');
     expect(await auditor.verifyAudit()).toMatchObject({ ok: true });
     expect(await auditor.approverReport()).toHaveProperty('approvers');
-    expect(await auditor.expiredReport()).toEqual({ items: [] });
+    expect(await auditor.expiredReport()).toMatchObject({ items: [], groups: [{ group: 'unseen', count: 0 }, { group: 'seen_not_approved', count: 0 }, { group: 'short_of_approvals', count: 0 }] });
+    expect(await auditor.deliveries({ status: 'failed', limit: 5 })).toEqual({ items: [] });
   });
 
   it('turns a second approval by the same person into an ApiError with the server code', async () => {

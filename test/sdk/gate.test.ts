@@ -112,6 +112,30 @@ describe('gate.run against a real server', () => {
     expect(execute).toHaveBeenCalledTimes(1);
   });
 
+  it('proposes once when the answer to its proposal is lost and it sends again', async () => {
+    // The first POST reaches the server and is stored, but its answer never arrives.
+    const posts: string[] = [];
+    const losingFetch: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (init?.method === 'POST' && String(input).endsWith('/v1/proposals')) {
+        posts.push(new Headers(init.headers).get('idempotency-key')!);
+        if (posts.length === 1) throw new TypeError('fetch failed: connection reset');
+      }
+      return response;
+    };
+    const lossy = createClient({ url: server.url, token: tokens.agent, fetch: losingFetch, gate: { retry: { initialDelayMs: 10, maxDelayMs: 50 } } });
+    const before = (await api(server.url, tokens.alice).get('/v1/proposals')).body.items.length;
+    const what = `Count users once (${Date.now()})`;
+    const result = await lossy.gate.run({ ...count, what }, async () => 'counted');
+
+    expect(result).toBe('counted');
+    expect(posts).toHaveLength(2);
+    expect(posts[1]).toBe(posts[0]); // the same key both times
+    const after = (await api(server.url, tokens.alice).get('/v1/proposals')).body.items;
+    expect(after).toHaveLength(before + 1);
+    expect(after.filter((p: { what: string }) => p.what === what)).toHaveLength(1);
+  });
+
   it('throws InvalidProposal naming each bad field', async () => {
     const bad = { ...drop, urgency: 'asap', surprise: true } as unknown as ProposalInput;
     const error = await agent().gate.run(bad, vi.fn()).catch((e: unknown) => e);

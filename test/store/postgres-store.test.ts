@@ -68,14 +68,18 @@ describe.skipIf(!TEST_PG_URL)('PostgreSQL store across replicas', () => {
     expect(rows).toEqual(MIGRATIONS.map((_, i) => ({ version: i + 1 })));
   });
 
-  it('refuses UPDATE, DELETE and TRUNCATE of the audit log with an error', async () => {
+  it('refuses UPDATE, DELETE and TRUNCATE of the audit log and its Merkle nodes with an error naming the table', async () => {
     const store = await open();
     const { proposal, events } = newProposal();
     await store.insertProposal(proposal, events);
-    await expect(sql("UPDATE audit_events SET reason = 'edited'")).rejects.toThrow(/append-only: UPDATE refused/);
-    await expect(sql('DELETE FROM audit_events')).rejects.toThrow(/append-only: DELETE refused/);
-    await expect(sql('TRUNCATE audit_events')).rejects.toThrow(/append-only: TRUNCATE refused/);
+    await expect(sql("UPDATE audit_events SET reason = 'edited'")).rejects.toThrow('audit_events is append-only: UPDATE refused');
+    await expect(sql('DELETE FROM audit_events')).rejects.toThrow('audit_events is append-only: DELETE refused');
+    await expect(sql('TRUNCATE audit_events')).rejects.toThrow('audit_events is append-only: TRUNCATE refused');
     expect(await sql('SELECT count(*)::int AS n FROM audit_events')).toEqual([{ n: 1 }]);
+    await expect(sql("UPDATE merkle_nodes SET hash = '\\x00'")).rejects.toThrow('merkle_nodes is append-only: UPDATE refused');
+    await expect(sql('DELETE FROM merkle_nodes')).rejects.toThrow('merkle_nodes is append-only: DELETE refused');
+    await expect(sql('TRUNCATE merkle_nodes')).rejects.toThrow('merkle_nodes is append-only: TRUNCATE refused');
+    expect(await sql('SELECT count(*)::int AS n FROM merkle_nodes')).toEqual([{ n: 1 }]);
   });
 
   it('serves from a login in the least-privilege role, which can append to the log but never change it', async () => {

@@ -10,7 +10,7 @@ import { decide, expire } from '../../src/domain/decide.js';
 import { claim } from '../../src/domain/execution.js';
 import type { Proposal } from '../../src/domain/proposal.js';
 import { allEvents, verifyLog } from '../../src/service/audit-service.js';
-import type { AuditRowReader, Store } from '../../src/store/store.js';
+import type { AuditRowReader, NewDelivery, Store } from '../../src/store/store.js';
 import { newProposal, person, T0 } from './store-fixtures.js';
 import { STORE_KINDS, type StoreUnderTest } from './store-kinds.js';
 
@@ -37,6 +37,23 @@ for (const kind of STORE_KINDS) {
       await store.insertProposal(proposal, created);
       expect(await store.getProposal(proposal.id)).toEqual(proposal);
       expect(await store.getProposal('no-such-id')).toBeUndefined();
+    });
+
+    it('stores a keyed proposal once, also when two handles race with the same key', async () => {
+      const replica = await target.open();
+      const tries = Array.from({ length: 6 }, () => newProposal());
+      const once = { key: 'retry-1', request_hash: 'sha256:aa' };
+      const results = await Promise.all(tries.map((t, i) => (i % 2 ? replica : store).insertProposal(t.proposal, t.events, once)));
+      const created = results.flatMap((r, i) => (r.created ? [tries[i]!.proposal] : []));
+      expect(created).toHaveLength(1);
+      for (const r of results) if (!r.created) expect(r).toEqual({ created: false, existing: created[0], request_hash: 'sha256:aa' });
+      expect((await events(store)).filter((e) => e.type === 'proposal.created')).toHaveLength(1);
+      // The key belongs to its proposer; unkeyed proposals never collide.
+      const other = newProposal();
+      const byAnother = { ...other.proposal, proposer: 'agent-8' };
+      expect(await store.insertProposal(byAnother, other.events, once)).toEqual({ created: true });
+      const plain = [newProposal(), newProposal()];
+      for (const p of plain) expect(await store.insertProposal(p.proposal, p.events)).toEqual({ created: true });
     });
 
     it('lists newest first, filtered by status and limited', async () => {
@@ -136,6 +153,82 @@ for (const kind of STORE_KINDS) {
       await store.recordView(proposal.id, 'alice', T0 + 20);
       expect(await store.firstViewedAt(proposal.id, 'alice')).toBe(T0 + 10);
       expect(await store.firstViewedAt(proposal.id, 'bob')).toBeUndefined();
+    });
+
+    it('lists who viewed which proposals, first view only', async () => {
+      const a = newProposal();
+      const b = newProposal();
+      for (const p of [a, b]) await store.insertProposal(p.proposal, p.events);
+      await store.recordView(a.proposal.id, 'alice', T0 + 10);
+      await store.recordView(a.proposal.id, 'alice', T0 + 30);
+      await store.recordView(a.proposal.id, 'bob', T0 + 20);
+      await store.recordView(b.proposal.id, 'carol', T0 + 5);
+      expect(await store.listViews([a.proposal.id])).toEqual([
+        { proposal_id: a.proposal.id, identity: 'alice', first_at: T0 + 10 },
+        { proposal_id: a.proposal.id, identity: 'bob', first_at: T0 + 20 },
+      ]);
+      expect(await store.listViews([])).toEqual([]);
+      expect((await store.listViews([a.proposal.id, b.proposal.id])).map((v) => v.identity)).toEqual(['carol', 'alice', 'bob']);
+    });
+
+    it('remembers a revoked UI session until it would have expired, on every handle', async () => {
+      const replica = await target.open();
+      await store.revokeSession('sid-1', T0 + 1000, T0);
+      expect(await replica.sessionRevoked('sid-1')).toBe(true);
+      expect(await replica.sessionRevoked('sid-2')).toBe(false);
+      await store.revokeSession('sid-1', T0 + 1000, T0); // signing out twice is harmless
+      await replica.revokeSession('sid-2', T0 + 9000, T0 + 2000); // and prunes what has expired
+      expect(await store.sessionRevoked('sid-1')).toBe(false);
+      expect(await store.sessionRevoked('sid-2')).toBe(true);
+    });
+
+    describe('webhook deliveries', () => {
+      const delivery = (id: string, over: Partial<NewDelivery> = {}): NewDelivery => ({
+        id, webhook: id.split('/')[0]!, event_type: 'proposal.created', proposal_id: 'p-1', seq: 1, body: `{"n":"${id}"}`,
+        created_at: new Date(T0).toISOString(), next_attempt_at: T0, lease_until: 0, ...over,
+      });
+
+      it('queues each id once, keeping the first body, and lists newest first with filters', async () => {
+        expect(await store.enqueueDeliveries([delivery('ops/1'), delivery('siem/1', { created_at: new Date(T0 + 1).toISOString(), proposal_id: 'p-2', seq: 7 })])).toEqual(['ops/1', 'siem/1']);
+        expect(await store.enqueueDeliveries([delivery('ops/1', { body: 'second' }), delivery('ops/2')])).toEqual(['ops/2']);
+        const all = await store.listDeliveries({ limit: 10 });
+        expect(all.map((d) => d.id)).toEqual(['siem/1', 'ops/2', 'ops/1']);
+        const { lease_until: _l, ...queued } = delivery('ops/1');
+        expect(all[2]).toEqual({ ...queued, status: 'pending', attempts: 0, last_error: null, delivered_at: null });
+        expect((await store.listDeliveries({ proposalIds: ['p-2'], limit: 10 })).map((d) => d.id)).toEqual(['siem/1']);
+        expect(await store.listDeliveries({ status: 'delivered', limit: 10 })).toEqual([]);
+        expect(await store.notifiedThroughSeq()).toBe(7);
+      });
+
+      it('leases only due deliveries nobody holds, and lets go when the lease runs out', async () => {
+        await store.enqueueDeliveries([delivery('a/1'), delivery('a/2', { next_attempt_at: T0 + 5000 }), delivery('a/3', { lease_until: T0 + 3000 })]);
+        expect((await store.leaseDueDeliveries(T0, 1000, 10)).map((d) => d.id)).toEqual(['a/1']);
+        expect(await store.leaseDueDeliveries(T0 + 500, 1000, 10)).toEqual([]);
+        expect((await store.leaseDueDeliveries(T0 + 1000, 1000, 10)).map((d) => d.id)).toEqual(['a/1']);
+        expect((await store.leaseDueDeliveries(T0 + 5000, 1000, 10)).map((d) => d.id).sort()).toEqual(['a/1', 'a/2', 'a/3']);
+      });
+
+      it('records attempts: a delivered one is never leased again, a retry waits for its time', async () => {
+        await store.enqueueDeliveries([delivery('a/1'), delivery('a/2')]);
+        await store.leaseDueDeliveries(T0, 60_000, 10);
+        const at = new Date(T0 + 10).toISOString();
+        await store.recordDeliveryAttempts([
+          { id: 'a/1', status: 'delivered', attempts: 1, next_attempt_at: T0, last_error: null, delivered_at: at },
+          { id: 'a/2', status: 'pending', attempts: 1, next_attempt_at: T0 + 2000, last_error: 'HTTP 503', delivered_at: null },
+        ]);
+        expect(await store.leaseDueDeliveries(T0 + 1000, 60_000, 10)).toEqual([]);
+        expect(await store.leaseDueDeliveries(T0 + 2000, 60_000, 10)).toMatchObject([{ id: 'a/2', attempts: 1, last_error: 'HTTP 503' }]);
+        expect(await store.listDeliveries({ status: 'delivered', limit: 10 })).toMatchObject([{ id: 'a/1', attempts: 1, delivered_at: at }]);
+      });
+
+      it('gives each due delivery to one of two handles leasing at once', async () => {
+        const replica = await target.open();
+        await store.enqueueDeliveries(Array.from({ length: 40 }, (_, i) => delivery(`a/${i}`)));
+        const leases = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? replica : store).leaseDueDeliveries(T0, 60_000, 10)));
+        const ids = leases.flat().map((d) => d.id);
+        expect(ids).toHaveLength(40);
+        expect(new Set(ids).size).toBe(40);
+      });
     });
 
     it('stores identities with their credential and audits their creation', async () => {

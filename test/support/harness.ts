@@ -30,7 +30,7 @@ export interface TestServer {
 }
 
 /** A real `serve` on a real SQLite file, listening on a loopback port. */
-export async function startTestServer(options: { policy?: string; clock?: () => number } = {}): Promise<TestServer> {
+export async function startTestServer(options: { policy?: string; clock?: () => number; env?: NodeJS.ProcessEnv } = {}): Promise<TestServer> {
   const dir = tempDir();
   const dbFile = join(dir, 'countersign.db');
   const said: string[] = [];
@@ -40,6 +40,7 @@ export async function startTestServer(options: { policy?: string; clock?: () => 
     port: 0,
     policy: parsePolicy(options.policy ?? '{}'),
     clock: options.clock,
+    env: options.env ?? {},
     say: (line) => said.push(line),
   });
   return {

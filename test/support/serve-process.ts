@@ -36,8 +36,9 @@ export interface ServeProcess {
 }
 
 /** Starts `countersign serve ARGS` and resolves once it is listening. */
-export function startServe(args: string[], options: { cwd?: string; nodeArgs?: string[] } = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, 'serve', ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startServe(args: string[], options: { cwd?: string; nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<ServeProcess> {
+  const env = { ...process.env, ...options.env };
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, 'serve', ...args], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const end = async (signal: NodeJS.Signals) => {
@@ -65,8 +66,8 @@ export interface Replica extends ServeProcess {
 }
 
 /** One replica on a shared PostgreSQL database. */
-export async function startReplica(args: { databaseUrl: string; port: number; policy: string }): Promise<Replica> {
+export async function startReplica(args: { databaseUrl: string; port: number; policy: string; env?: NodeJS.ProcessEnv }): Promise<Replica> {
   const key = join(dirname(args.policy), 'checkpoint-key');
-  const serve = await startServe(['--database-url', args.databaseUrl, '--port', String(args.port), '--policy', args.policy, '--checkpoint-key', key]);
+  const serve = await startServe(['--database-url', args.databaseUrl, '--port', String(args.port), '--policy', args.policy, '--checkpoint-key', key], { env: args.env });
   return { ...serve, port: args.port };
 }

@@ -1,24 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, dropTableProposal, manualClock, startTestServer, type TestServer } from '../support/harness.js';
-
-/** Signs in through the real form over plain HTTP; returns the session cookie and a page's CSRF token. */
-async function signIn(url: string, token: string) {
-  const form = await fetch(`${url}/sign-in`);
-  const nonce = form.headers.get('set-cookie')!.split(';')[0]!;
-  const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())![1]!;
-  const response = await post(url, '/sign-in', nonce, { csrf, token });
-  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('cs_session='))!.split(';')[0]!;
-  const page = await (await fetch(`${url}/`, { headers: { cookie } })).text();
-  return { cookie, csrf: /name="csrf" value="([^"]+)"/.exec(page)![1]! };
-}
-
-const post = (url: string, path: string, cookie: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
-  fetch(`${url}${path}`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie, origin: url, 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: new URLSearchParams(fields),
-  });
+import { post, signIn } from '../support/ui-forms.js';
 
 describe('the approval UI over HTTP', () => {
   const clock = manualClock(Date.now());
@@ -74,6 +56,25 @@ describe('the approval UI over HTTP', () => {
       expect(response.status).toBe(403);
     }
     expect((await api(server.url, alice).get(`/v1/proposals/${proposal.id}`)).body.approvals).toEqual([]);
+  });
+
+  it('verifies the whole log only when an auditor asks, with a CSRF token', async () => {
+    await api(server.url, agent).propose(dropTableProposal());
+    const auditor = await signIn(server.url, await server.addIdentity('ada', 'human', ['auditor']));
+    const before = await (await fetch(`${server.url}/reports`, { headers: { cookie: auditor.cookie } })).text();
+    expect(before).toContain('Not verified in full since the server started.');
+
+    expect((await post(server.url, '/reports/verify', auditor.cookie, { csrf: 'forged' })).status).toBe(403);
+    const asApprover = await signIn(server.url, alice);
+    expect((await post(server.url, '/reports/verify', asApprover.cookie, { csrf: asApprover.csrf })).status).toBe(403);
+    const after = await (await fetch(`${server.url}/reports`, { headers: { cookie: auditor.cookie } })).text();
+    expect(after).toContain('Not verified in full since the server started.');
+
+    const asked = await post(server.url, '/reports/verify', auditor.cookie, { csrf: auditor.csrf });
+    expect(asked.status).toBe(303);
+    expect(asked.headers.get('location')).toBe('/reports#log');
+    const verified = await (await fetch(`${server.url}/reports`, { headers: { cookie: auditor.cookie } })).text();
+    expect(verified).toMatch(/Audit log intact: \d+ events verified .* by ada/);
   });
 
   it('records when an approver first opens a proposal page, for review-time statistics', async () => {

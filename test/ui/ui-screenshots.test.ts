@@ -4,12 +4,20 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, dropTableProposal, manualClock, startTestServer, tempDir, type TestServer } from '../support/harness.js';
 import { hasChromium, launchChromium, signIn } from '../support/browser.js';
+import { startWebhookReceiver } from '../support/webhook-receiver.js';
 
 // Screenshots land in docs/screenshots/ only when asked for (COUNTERSIGN_SCREENSHOTS=1), so a plain
 // `npm test` never rewrites tracked files; the layout checks run every time.
 const KEEP = process.env.COUNTERSIGN_SCREENSHOTS === '1';
 const OUT = KEEP ? join(import.meta.dirname, '../../docs/screenshots') : tempDir('countersign-shots-');
 const POLICY = 'sweep_interval: 1s\nrubber_stamp: { min_decisions: 3 }\n';
+// One webhook that answers, one whose receiver refuses: both show in the notifications report.
+const webhooks = (url: string) => `notifications:
+  retry: { attempts: 2, first_delay: 100ms }
+  webhooks:
+    - { name: ops-slack, format: slack, url: "${url}/slack", events: [proposal.created, proposal.expired] }
+    - { name: siem, format: json, url: "${url}/gone", secret_env: SIEM_SECRET, events: [proposal.expired] }
+`;
 
 /** Nothing wider than the window: readable without sideways scrolling. */
 const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -18,12 +26,14 @@ describe.skipIf(!hasChromium)('the approval UI at desktop and phone width', { ti
   const clock = manualClock(Date.now());
   let server: TestServer;
   let browser: Browser;
+  let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
   let showcase: string;
   const t: Record<string, string> = {};
 
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
-    server = await startTestServer({ policy: POLICY, clock });
+    receiver = await startWebhookReceiver((r) => (r.path === '/gone' ? 410 : 200));
+    server = await startTestServer({ policy: POLICY + webhooks(receiver.url), clock, env: { SIEM_SECRET: 'screenshot-key' } });
     for (const name of ['alice', 'bob', 'dana']) t[name] = await server.addIdentity(name, 'human', ['approver']);
     t.carol = await server.addIdentity('carol', 'human', ['approver']);
     t.audrey = await server.addIdentity('audrey', 'human', ['approver', 'auditor']);
@@ -82,6 +92,7 @@ describe.skipIf(!hasChromium)('the approval UI at desktop and phone width', { ti
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    await receiver?.close();
     if (!KEEP) rmSync(OUT, { recursive: true, force: true });
   });
 
@@ -105,6 +116,7 @@ describe.skipIf(!hasChromium)('the approval UI at desktop and phone width', { ti
     expect(await page.locator('.approvals-count').innerText()).toBe('1 of 2');
     expect(await page.locator('.decisions .badge.flag').first().innerText()).toBe('approves almost everything');
     expect(await page.locator('table.audit tbody tr').count()).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('#notified').innerText()).toContain('ops-slack: proposal.created');
     expect(await overflow(page)).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(OUT, 'proposal.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
@@ -113,12 +125,21 @@ describe.skipIf(!hasChromium)('the approval UI at desktop and phone width', { ti
     await context.close();
   });
 
-  it('shows the approver report with the rubber stamp flagged, the expired proposal and the log intact', async () => {
+  it('shows the approver report with the rubber stamp flagged, the expired proposal grouped, notifications and the log intact', async () => {
+    // Reading a chain with its proofs signs a checkpoint covering the log so far.
+    expect((await api(server.url, t.audrey).get(`/v1/audit/proposals/${showcase}`)).body.checkpoint).toBeDefined();
     const { context, page } = await signIn(browser, server.url, t.audrey!);
     await page.getByRole('link', { name: 'Reports' }).click();
     expect(await page.locator('tr.flagged th').first().innerText()).toBe('alice');
-    expect(await page.locator('#verify').innerText()).toMatch(/Audit log intact: \d+ events verified/);
+    expect(await page.locator('#checkpoint').innerText()).toMatch(/Newest signed checkpoint covers events 1–\d+, signed .* \(signature valid\)/);
+    expect(await page.locator('#verify').innerText()).toBe('Not verified in full since the server started.');
+    await page.getByRole('button', { name: 'Verify the whole log now' }).click();
+    expect(await page.locator('#verify').innerText()).toMatch(/Audit log intact: \d+ events verified .* by audrey/);
     expect(await page.getByText('Purge the audit_archive table').count()).toBe(1);
+    expect(await page.locator('#group-unseen').innerText()).toMatch(/^1 no approver opened it/);
+    expect(await page.locator('#expired tr[data-group="unseen"]').innerText()).toContain('ops-slack: expired delivered');
+    await expect.poll(() => page.reload().then(() => page.locator('#deliveries-failed').count()), { timeout: 5000 }).toBe(1);
+    expect(await page.locator('#deliveries tr.flagged').first().innerText()).toContain('HTTP 410 (not retried: the receiver refused it)');
     expect(await overflow(page)).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(OUT, 'approver-report.png'), fullPage: true });
     await context.close();

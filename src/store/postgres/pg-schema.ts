@@ -133,4 +133,69 @@ export const MIGRATIONS: string[] = [
     END IF;
   END $$;
   `,
+  `
+  -- Webhook notifications: an outbox any replica delivers from (leased with
+  -- SKIP LOCKED), so a decision never waits on a receiver and every attempt's
+  -- result stays visible.
+  CREATE TABLE deliveries (
+    id text PRIMARY KEY,
+    webhook text NOT NULL,
+    event_type text NOT NULL,
+    proposal_id text,
+    seq bigint,
+    body text NOT NULL,
+    status text NOT NULL DEFAULT 'pending',
+    attempts integer NOT NULL DEFAULT 0,
+    next_attempt_at bigint NOT NULL,
+    lease_until bigint NOT NULL DEFAULT 0,
+    last_error text,
+    created_at text NOT NULL,
+    delivered_at text
+  );
+  CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
+  CREATE INDEX deliveries_by_proposal ON deliveries (proposal_id);
+  CREATE INDEX deliveries_by_created ON deliveries (created_at);
+  CREATE INDEX deliveries_by_seq ON deliveries (seq);
+  -- A proposer's retry of one proposal carries the same key: it gets the proposal, not a second one.
+  ALTER TABLE proposals ADD COLUMN proposer text;
+  ALTER TABLE proposals ADD COLUMN idempotency_key text;
+  ALTER TABLE proposals ADD COLUMN request_hash text;
+  CREATE UNIQUE INDEX proposals_by_idempotency_key ON proposals (proposer, idempotency_key) WHERE idempotency_key IS NOT NULL;
+
+  -- The rubber-stamp review reads a window of recent decisions.
+  CREATE INDEX decisions_by_at ON decisions (at);
+
+  -- One refusal for every append-only table, naming the table (replaces one copy per table).
+  CREATE FUNCTION append_only_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';
+  END $$;
+  DROP TRIGGER audit_events_no_update ON audit_events;
+  DROP TRIGGER audit_events_no_truncate ON audit_events;
+  DROP TRIGGER merkle_nodes_no_update ON merkle_nodes;
+  DROP TRIGGER merkle_nodes_no_truncate ON merkle_nodes;
+  CREATE TRIGGER audit_events_no_update BEFORE UPDATE OR DELETE ON audit_events
+    FOR EACH ROW EXECUTE FUNCTION append_only_refuse();
+  CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+    FOR EACH STATEMENT EXECUTE FUNCTION append_only_refuse();
+  CREATE TRIGGER merkle_nodes_no_update BEFORE UPDATE OR DELETE ON merkle_nodes
+    FOR EACH ROW EXECUTE FUNCTION append_only_refuse();
+  CREATE TRIGGER merkle_nodes_no_truncate BEFORE TRUNCATE ON merkle_nodes
+    FOR EACH STATEMENT EXECUTE FUNCTION append_only_refuse();
+  DROP FUNCTION audit_events_refuse();
+  DROP FUNCTION merkle_nodes_refuse();
+
+  -- UI sessions that were signed out, until they would have expired: every replica refuses them.
+  CREATE TABLE revoked_sessions (
+    sid text PRIMARY KEY,
+    expires_at bigint NOT NULL
+  );
+  DO $$
+  BEGIN
+    IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'countersign_app') THEN
+      GRANT SELECT, INSERT, UPDATE ON deliveries TO countersign_app;
+      GRANT SELECT, INSERT, DELETE ON revoked_sessions TO countersign_app;
+    END IF;
+  END $$;
+  `,
 ];

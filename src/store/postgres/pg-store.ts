@@ -1,7 +1,7 @@
 import type { Change, DecisionRecord } from '../../domain/change.js';
 import type { Identity } from '../../domain/identity.js';
 import type { Proposal } from '../../domain/proposal.js';
-import type { IdentityRecord, Store } from '../store.js';
+import type { Delivery, IdentityRecord, InsertResult, Store, ViewRecord } from '../store.js';
 import type { AuditEventRow } from '../../domain/audit-event.js';
 import { AUDIT_COLUMNS, AUDIT_ROW_COLUMNS, appendEvents, backfillMerkle, readNodes, toEvent } from './pg-audit.js';
 import type { StoredCheckpoint } from '../store.js';
@@ -15,6 +15,8 @@ interface IdentityRow extends Omit<Identity, 'roles'> {
   token_hash: Buffer;
 }
 const toIdentity = ({ token_id: _t, token_hash: _h, ...identity }: IdentityRow): Identity => identity;
+const DELIVERY_COLUMNS = 'id, webhook, event_type, proposal_id, seq, body, status, attempts, next_attempt_at, last_error, created_at, delivered_at';
+
 const docs = (rows: { doc: Proposal }[]): Proposal[] => rows.map((r) => r.doc);
 const proposalRow = (p: Proposal) => [p.id, p.status, p.created_at, p.expires_at, JSON.stringify(p)];
 
@@ -38,10 +40,23 @@ export async function openPostgresStore(connection: PgConnection): Promise<Store
   }
 
   return {
-    async insertProposal(proposal, events) {
-      await inTransaction(pool, async (client) => {
-        await client.query('INSERT INTO proposals (id, status, created_at, expires_at, doc) VALUES ($1, $2, $3, $4, $5)', proposalRow(proposal));
+    async insertProposal(proposal, events, once) {
+      return inTransaction(pool, async (client): Promise<InsertResult> => {
+        // A racing insert with the same key makes this one wait for it, then do nothing.
+        const { rowCount } = await client.query(
+          `INSERT INTO proposals (id, status, created_at, expires_at, doc, proposer, idempotency_key, request_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+           ON CONFLICT (proposer, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING`,
+          [...proposalRow(proposal), proposal.proposer, once?.key ?? null, once?.request_hash ?? null],
+        );
+        if (rowCount === 0) {
+          const { rows } = await client.query<{ doc: Proposal; request_hash: string }>(
+            'SELECT doc, request_hash FROM proposals WHERE proposer = $1 AND idempotency_key = $2',
+            [proposal.proposer, once!.key],
+          );
+          return { created: false, existing: rows[0]!.doc, request_hash: rows[0]!.request_hash };
+        }
         await appendEvents(client, events, channel, proposal.id);
+        return { created: true };
       });
     },
 
@@ -96,8 +111,19 @@ export async function openPostgresStore(connection: PgConnection): Promise<Store
       return rows[0]?.first_at;
     },
 
-    async listDecisions() {
-      const { rows } = await pool.query<DecisionRecord>('SELECT proposal_id, identity, principal, verdict, at, review_ms, reason FROM decisions ORDER BY at');
+    async listDecisions(since = '') {
+      const { rows } = await pool.query<DecisionRecord>(
+        'SELECT proposal_id, identity, principal, verdict, at, review_ms, reason FROM decisions WHERE at >= $1 ORDER BY at',
+        [since],
+      );
+      return rows;
+    },
+
+    async listViews(proposalIds) {
+      const { rows } = await pool.query<ViewRecord>(
+        'SELECT proposal_id, identity, first_at FROM views WHERE proposal_id = ANY($1) ORDER BY first_at',
+        [proposalIds],
+      );
       return rows;
     },
 
@@ -166,6 +192,66 @@ export async function openPostgresStore(connection: PgConnection): Promise<Store
 
     async latestCheckpoint() {
       return (await pool.query<StoredCheckpoint>('SELECT * FROM checkpoints ORDER BY tree_size DESC LIMIT 1')).rows[0];
+    },
+
+    async enqueueDeliveries(deliveries) {
+      if (deliveries.length === 0) return [];
+      const { rows } = await pool.query<{ id: string }>(
+        `INSERT INTO deliveries (id, webhook, event_type, proposal_id, seq, body, created_at, next_attempt_at, lease_until)
+         SELECT * FROM jsonb_to_recordset($1::jsonb)
+           AS d(id text, webhook text, event_type text, proposal_id text, seq bigint, body text, created_at text, next_attempt_at bigint, lease_until bigint)
+         ON CONFLICT DO NOTHING RETURNING id`,
+        [JSON.stringify(deliveries)],
+      );
+      return rows.map((r) => r.id);
+    },
+
+    async leaseDueDeliveries(now, leaseMs, limit) {
+      // SKIP LOCKED: replicas leasing at once take different deliveries.
+      const { rows } = await pool.query<Delivery>(
+        `UPDATE deliveries SET lease_until = $2 WHERE id IN (
+           SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= $1 AND lease_until <= $1
+           ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+         RETURNING ${DELIVERY_COLUMNS}`,
+        [now, now + leaseMs, limit],
+      );
+      return rows;
+    },
+
+    async recordDeliveryAttempts(attempts) {
+      if (attempts.length === 0) return;
+      await pool.query(
+        `UPDATE deliveries SET status = a.status, attempts = a.attempts, next_attempt_at = a.next_attempt_at,
+           last_error = a.last_error, delivered_at = a.delivered_at, lease_until = 0
+         FROM jsonb_to_recordset($1::jsonb) AS a(id text, status text, attempts integer, next_attempt_at bigint, last_error text, delivered_at text)
+         WHERE deliveries.id = a.id`,
+        [JSON.stringify(attempts)],
+      );
+    },
+
+    async listDeliveries({ status, proposalIds, limit }) {
+      const { rows } = await pool.query<Delivery>(
+        `SELECT ${DELIVERY_COLUMNS} FROM deliveries
+         WHERE ($1::text IS NULL OR status = $1) AND ($2::text[] IS NULL OR proposal_id = ANY($2))
+         ORDER BY created_at DESC, id DESC LIMIT $3`,
+        [status ?? null, proposalIds ?? null, limit],
+      );
+      return rows;
+    },
+
+    async notifiedThroughSeq() {
+      return (await pool.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM deliveries')).rows[0]?.seq ?? 0;
+    },
+
+    async revokeSession(sid, expiresAt, now) {
+      await pool.query(
+        'WITH pruned AS (DELETE FROM revoked_sessions WHERE expires_at <= $3) INSERT INTO revoked_sessions (sid, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+        [sid, expiresAt, now],
+      );
+    },
+
+    async sessionRevoked(sid) {
+      return (await pool.query('SELECT 1 FROM revoked_sessions WHERE sid = $1', [sid])).rowCount === 1;
     },
 
     onProposalChange: changes.on,

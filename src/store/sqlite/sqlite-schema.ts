@@ -82,4 +82,41 @@ export const MIGRATIONS: string[] = [
     signed_at TEXT NOT NULL
   ) STRICT;
   `,
+  `
+  -- Webhook notifications: an outbox the server delivers from, so a decision
+  -- never waits on a receiver and every attempt's result stays visible.
+  CREATE TABLE deliveries (
+    id TEXT PRIMARY KEY,
+    webhook TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    proposal_id TEXT,
+    seq INTEGER,
+    body TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    lease_until INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    created_at TEXT NOT NULL,
+    delivered_at TEXT
+  ) STRICT;
+  CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
+  CREATE INDEX deliveries_by_proposal ON deliveries (proposal_id);
+  CREATE INDEX deliveries_by_created ON deliveries (created_at);
+  CREATE INDEX deliveries_by_seq ON deliveries (seq);
+  -- A proposer's retry of one proposal carries the same key: it gets the proposal, not a second one.
+  ALTER TABLE proposals ADD COLUMN proposer TEXT;
+  ALTER TABLE proposals ADD COLUMN idempotency_key TEXT;
+  ALTER TABLE proposals ADD COLUMN request_hash TEXT;
+  CREATE UNIQUE INDEX proposals_by_idempotency_key ON proposals (proposer, idempotency_key) WHERE idempotency_key IS NOT NULL;
+
+  -- The rubber-stamp review reads a window of recent decisions.
+  CREATE INDEX decisions_by_at ON decisions (at);
+
+  -- UI sessions that were signed out, until they would have expired: every replica refuses them.
+  CREATE TABLE revoked_sessions (
+    sid TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];

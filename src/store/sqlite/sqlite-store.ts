@@ -6,7 +6,7 @@ import type { Identity } from '../../domain/identity.js';
 import type { Proposal } from '../../domain/proposal.js';
 import { canonicalJson } from '../../audit/canonical-json.js';
 import { type ChainHead, EMPTY_HEAD, sealEvent } from '../../audit/hash-chain.js';
-import type { IdentityRecord, Store } from '../store.js';
+import type { Delivery, IdentityRecord, InsertResult, Store, ViewRecord } from '../store.js';
 import { createGroupCommitter } from './group-commit.js';
 import { ROWS_AFTER } from './sqlite-audit-rows.mjs';
 import { sqliteMerkle } from './sqlite-merkle.js';
@@ -15,6 +15,8 @@ import { MIGRATIONS } from './sqlite-schema.js';
 interface AuditRow extends Omit<AuditEvent, 'data'> {
   data: string;
 }
+
+const DELIVERY_COLUMNS = 'id, webhook, event_type, proposal_id, seq, body, status, attempts, next_attempt_at, last_error, created_at, delivered_at';
 
 const toEvent = (row: AuditRow): AuditEvent => ({ ...row, data: JSON.parse(row.data) });
 const toProposal = (row: { doc: string } | undefined): Proposal | undefined => (row ? JSON.parse(row.doc) : undefined);
@@ -49,7 +51,10 @@ export function openSqliteStore(file: string): Store {
     appendEvent: db.prepare(
       'INSERT INTO audit_events (seq, at, type, proposal_id, actor, reason, data, prev_hash, hash) VALUES (@seq, @at, @type, @proposal_id, @actor, @reason, @data, @prev_hash, @hash)',
     ),
-    insertProposal: db.prepare('INSERT INTO proposals (id, status, created_at, expires_at, doc) VALUES (@id, @status, @created_at, @expires_at, @doc)'),
+    insertProposal: db.prepare(
+      'INSERT INTO proposals (id, status, created_at, expires_at, doc, proposer, idempotency_key, request_hash) VALUES (@id, @status, @created_at, @expires_at, @doc, @proposer, @key, @request_hash)',
+    ),
+    byIdempotencyKey: db.prepare<[string, string], { doc: string; request_hash: string }>('SELECT doc, request_hash FROM proposals WHERE proposer = ? AND idempotency_key = ?'),
     updateProposal: db.prepare('UPDATE proposals SET status = @status, doc = @doc WHERE id = @id'),
     getProposal: db.prepare<[string], { doc: string }>('SELECT doc FROM proposals WHERE id = ?'),
     listAll: db.prepare<[number], { doc: string }>('SELECT doc FROM proposals ORDER BY created_at DESC, id DESC LIMIT ?'),
@@ -58,7 +63,7 @@ export function openSqliteStore(file: string): Store {
     insertDecision: db.prepare(
       'INSERT INTO decisions (proposal_id, identity, principal, verdict, at, review_ms, reason) VALUES (@proposal_id, @identity, @principal, @verdict, @at, @review_ms, @reason)',
     ),
-    listDecisions: db.prepare<[], DecisionRecord>('SELECT proposal_id, identity, principal, verdict, at, review_ms, reason FROM decisions ORDER BY at'),
+    listDecisions: db.prepare<[string], DecisionRecord>('SELECT proposal_id, identity, principal, verdict, at, review_ms, reason FROM decisions WHERE at >= ? ORDER BY at'),
     recordView: db.prepare('INSERT INTO views (proposal_id, identity, first_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
     firstView: db.prepare<[string, string], { first_at: number }>('SELECT first_at FROM views WHERE proposal_id = ? AND identity = ?'),
     insertIdentity: db.prepare(
@@ -71,6 +76,26 @@ export function openSqliteStore(file: string): Store {
     eventsAfter: db.prepare<[number, number], AuditRow>('SELECT * FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?'),
     // Arrays, not objects: verification reads every row of the log.
     rowsAfter: db.prepare<[number, number], AuditEventRow>(ROWS_AFTER).raw(),
+    viewsOf: db.prepare<[string], ViewRecord>('SELECT proposal_id, identity, first_at FROM views WHERE proposal_id IN (SELECT value FROM json_each(?)) ORDER BY first_at'),
+    enqueueDelivery: db.prepare(
+      'INSERT INTO deliveries (id, webhook, event_type, proposal_id, seq, body, created_at, next_attempt_at, lease_until) VALUES (@id, @webhook, @event_type, @proposal_id, @seq, @body, @created_at, @next_attempt_at, @lease_until) ON CONFLICT DO NOTHING',
+    ),
+    dueDeliveries: db.prepare<[number, number, number], Delivery>(
+      `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? AND lease_until <= ? ORDER BY next_attempt_at LIMIT ?`,
+    ),
+    leaseDelivery: db.prepare('UPDATE deliveries SET lease_until = ? WHERE id = ?'),
+    recordAttempt: db.prepare(
+      'UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @next_attempt_at, last_error = @last_error, delivered_at = @delivered_at, lease_until = 0 WHERE id = @id',
+    ),
+    listDeliveries: db.prepare<[{ status: string | null; ids: string | null; limit: number }], Delivery>(
+      `SELECT ${DELIVERY_COLUMNS} FROM deliveries
+       WHERE (@status IS NULL OR status = @status) AND (@ids IS NULL OR proposal_id IN (SELECT value FROM json_each(@ids)))
+       ORDER BY created_at DESC, id DESC LIMIT @limit`,
+    ),
+    revokeSession: db.prepare('INSERT INTO revoked_sessions (sid, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    pruneRevoked: db.prepare('DELETE FROM revoked_sessions WHERE expires_at <= ?'),
+    sessionRevoked: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM revoked_sessions WHERE sid = ?'),
+    notifiedThrough: db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM deliveries'),
     latestOfType: db.prepare<[string], AuditRow>('SELECT * FROM audit_events WHERE type = ? ORDER BY seq DESC LIMIT 1'),
   };
 
@@ -104,12 +129,16 @@ export function openSqliteStore(file: string): Store {
   }
 
   return {
-    async insertProposal(proposal, events) {
-      await commit(() => {
-        sql.insertProposal.run(writeProposal(proposal));
+    async insertProposal(proposal, events, once) {
+      const result = await commit((): InsertResult => {
+        const existing = once && sql.byIdempotencyKey.get(proposal.proposer, once.key);
+        if (existing) return { created: false, existing: JSON.parse(existing.doc), request_hash: existing.request_hash };
+        sql.insertProposal.run({ ...writeProposal(proposal), proposer: proposal.proposer, key: once?.key ?? null, request_hash: once?.request_hash ?? null });
         append(events);
+        return { created: true };
       });
-      changes.emit('change', proposal.id);
+      if (result.created) changes.emit('change', proposal.id);
+      return result;
     },
     async updateProposal(id, rule) {
       const change = await commit(() => applyRule(id, rule));
@@ -132,8 +161,11 @@ export function openSqliteStore(file: string): Store {
     async firstViewedAt(proposalId, identity) {
       return sql.firstView.get(proposalId, identity)?.first_at;
     },
-    async listDecisions() {
-      return sql.listDecisions.all();
+    async listDecisions(since = '') {
+      return sql.listDecisions.all(since);
+    },
+    async listViews(proposalIds) {
+      return proposalIds.length === 0 ? [] : sql.viewsOf.all(JSON.stringify(proposalIds));
     },
     async insertIdentity(record, events) {
       await commit(() => {
@@ -182,6 +214,35 @@ export function openSqliteStore(file: string): Store {
     },
     async latestCheckpoint() {
       return merkle.latestCheckpoint();
+    },
+    async enqueueDeliveries(deliveries) {
+      if (deliveries.length === 0) return [];
+      return commit(() => deliveries.filter((d) => sql.enqueueDelivery.run(d).changes === 1).map((d) => d.id));
+    },
+    async leaseDueDeliveries(now, leaseMs, limit) {
+      return commit(() => {
+        const due = sql.dueDeliveries.all(now, now, limit);
+        for (const d of due) sql.leaseDelivery.run(now + leaseMs, d.id);
+        return due;
+      });
+    },
+    async recordDeliveryAttempts(attempts) {
+      if (attempts.length > 0) await commit(() => attempts.forEach((a) => sql.recordAttempt.run(a)));
+    },
+    async listDeliveries({ status, proposalIds, limit }) {
+      return sql.listDeliveries.all({ status: status ?? null, ids: proposalIds ? JSON.stringify(proposalIds) : null, limit });
+    },
+    async notifiedThroughSeq() {
+      return sql.notifiedThrough.get()?.seq ?? 0;
+    },
+    async revokeSession(sid, expiresAt, now) {
+      await commit(() => {
+        sql.pruneRevoked.run(now);
+        sql.revokeSession.run(sid, expiresAt);
+      });
+    },
+    async sessionRevoked(sid) {
+      return sql.sessionRevoked.get(sid) !== undefined;
     },
     onProposalChange(listener) {
       changes.on('change', listener);

@@ -1,0 +1,64 @@
+// The full approval cycle as agents and approvers drive it over HTTP, shared by the benches.
+import { createIdentityService } from '../src/service/identity-service.js';
+import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { dropTableProposal } from '../test/support/harness.js';
+
+/** The contract's example: a DROP TABLE that needs two people. */
+export const proposal = dropTableProposal();
+
+export interface BenchTokens {
+  agent: string;
+  alice: string;
+  bob: string;
+}
+
+/** Adds a proposing agent and two approvers straight in the database, as `identity add` does. */
+export async function addBenchIdentities(dbFile: string): Promise<BenchTokens> {
+  const store = openSqliteStore(dbFile);
+  try {
+    const ids = createIdentityService({ store, clock: Date.now });
+    const token = async (name: string, kind: 'human' | 'agent', roles: string[]) => (await ids.add({ name, kind, roles }, 'bench')).token;
+    return { agent: await token('agent', 'agent', ['proposer']), alice: await token('alice', 'human', ['approver']), bob: await token('bob', 'human', ['approver']) };
+  } finally {
+    await store.close();
+  }
+}
+
+export function cycleClient(url: string, t: BenchTokens) {
+  const call = async (method: string, path: string, who: string, body?: unknown) => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${who}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const json = await res.json();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json as { id: string; action_hash: string; status: string };
+  };
+
+  /** Propose, two approvals, claim, outcome: five durable commits. */
+  async function cycle() {
+    const p = await call('POST', '/v1/proposals', t.agent, proposal);
+    await call('POST', `/v1/proposals/${p.id}/approvals`, t.alice, { reason: 'checked' });
+    await call('POST', `/v1/proposals/${p.id}/approvals`, t.bob, { reason: 'checked too' });
+    await call('POST', `/v1/proposals/${p.id}/execution`, t.agent, { action_hash: p.action_hash });
+    await call('POST', `/v1/proposals/${p.id}/execution/result`, t.agent, { outcome: 'succeeded' });
+  }
+
+  /** As many cycles as `workers` concurrent agents complete in `seconds`. */
+  async function cyclesFor(seconds: number, workers: number): Promise<number> {
+    let cycles = 0;
+    const end = performance.now() + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: workers }, async () => {
+        while (performance.now() < end) {
+          await cycle();
+          cycles++;
+        }
+      }),
+    );
+    return cycles;
+  }
+
+  return { call, cycle, cyclesFor };
+}
