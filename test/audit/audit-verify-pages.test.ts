@@ -173,7 +173,7 @@ describe('verifying a log page by page, on two threads', () => {
     await onCopy(
       () => {},
       async (store) => {
-        const slow = slowed(store, 50);
+        const slow = slowed(store, 100);
         expect(await verifyLog(slow.store, {}, SMALL_PAGES)).toEqual({ ok: true, events: size });
         // This thread read fewer pages than the log has (plus the read that finds its end).
         expect(slow.reads).toBeGreaterThan(0);
