@@ -19,6 +19,11 @@ describe('policy changes are audited', () => {
       const event = await store.latestAuditEvent('policy.loaded');
       expect(event).toMatchObject({ seq: 2, actor: 'system', reason: changes!.join('; '), data: { policy_hash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), origin: 'policy.yaml' } });
       expect(event!.data.previous_hash).not.toBe(event!.data.policy_hash);
+
+      // A webhook change is named by webhook, not by URL (a Slack URL is a secret).
+      const v3 = parsePolicy('{ "cost_threshold_usd": 250, "rules": [{ "name": "k8s", "match": { "type": "kubernetes" }, "classes": ["irreversible"] }], "notifications": { "webhooks": [{ "name": "ops", "format": "slack", "url": "https://hooks.example.com/T000/B000/XXXX" }] } }');
+      expect(await recordPolicy(store, v3, 'policy.yaml', clock)).toEqual(['notifications changed (webhooks: ops)']);
+      expect((await store.latestAuditEvent('policy.loaded'))!.reason).not.toContain('hooks.example.com');
     } finally {
       await store.close();
     }
