@@ -1,5 +1,5 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { generateNoteKey, type NoteSigner, type NoteVerifier, parseSigner, parseVerifier } from './note-key.js';
 
 /**
@@ -11,14 +11,23 @@ import { generateNoteKey, type NoteSigner, type NoteVerifier, parseSigner, parse
 export const defaultKeyFile = (location: { db: string; databaseUrl?: string }): string =>
   location.databaseUrl ? './countersign.checkpoint-key' : `${location.db}.checkpoint-key`;
 
-/** Reads the key, or creates it (mode 0600) on first start; two starting processes agree on one. */
+/**
+ * Reads the key, or creates it (mode 0600) on first start. Two processes
+ * starting at once agree on one: the key is written whole to a file of its
+ * own, then linked into place, which fails if the other got there first, so
+ * nobody ever reads a half-written key.
+ */
 export function loadOrCreateSigner(file: string): { signer: NoteSigner; created: boolean } {
+  const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(draft, `${generateNoteKey(`countersign-${randomBytes(4).toString('hex')}`)}\n`, { flag: 'wx', mode: 0o600 });
   try {
-    writeFileSync(file, `${generateNoteKey(`countersign-${randomBytes(4).toString('hex')}`)}\n`, { flag: 'wx', mode: 0o600 });
+    linkSync(draft, file);
     return { signer: loadSigner(file), created: true };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     return { signer: loadSigner(file), created: false };
+  } finally {
+    unlinkSync(draft);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { StoredCheckpoint } from '../store/store.js';
+import { post } from './http-post.js';
 
 export interface PushOptions {
   url: string;
@@ -17,13 +18,9 @@ export function checkpointPusher({ url, report, attempts = 5, firstDelayMs = 500
   async function deliver(checkpoint: StoredCheckpoint): Promise<boolean> {
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'text/plain; charset=utf-8', 'x-countersign-tree-size': String(checkpoint.tree_size) },
-          body: checkpoint.note,
-          signal: AbortSignal.timeout(10_000),
-        });
-        if (response.ok) return true;
+        const headers = { 'content-type': 'text/plain; charset=utf-8', 'x-countersign-tree-size': String(checkpoint.tree_size) };
+        const response = await post(url, headers, checkpoint.note, AbortSignal.timeout(10_000));
+        if (response.status >= 200 && response.status < 300) return true;
         report(`Checkpoint ${checkpoint.tree_size} to witness: HTTP ${response.status} (attempt ${attempt}/${attempts})`);
       } catch (error) {
         report(`Checkpoint ${checkpoint.tree_size} to witness: ${(error as Error).message} (attempt ${attempt}/${attempts})`);

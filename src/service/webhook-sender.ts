@@ -1,5 +1,6 @@
 import type { NotificationSettings, WebhookTarget } from '../policy/notification-config.js';
 import { signWebhook, WEBHOOK_HEADERS } from '../sdk/webhook-signature.js';
+import { post as httpPost } from './http-post.js';
 import type { Delivery, DeliveryAttempt, Store } from '../store/store.js';
 
 export interface WebhookSenderDeps {
@@ -39,19 +40,18 @@ export function createWebhookSender({ store, targets, retry, clock, report, time
   let flushTimer: NodeJS.Timeout | undefined;
   let flushing = Promise.resolve();
 
-  async function post(target: WebhookTarget, d: Delivery): Promise<{ ok: true } | { ok: false; error: string; retry: boolean; afterMs?: number }> {
+  async function postOnce(target: WebhookTarget, d: Delivery): Promise<{ ok: true } | { ok: false; error: string; retry: boolean; afterMs?: number }> {
     const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'countersign-webhook', [WEBHOOK_HEADERS.delivery]: d.id };
     if (target.secret) {
       const timestamp = Math.floor(clock() / 1000);
       headers[WEBHOOK_HEADERS.timestamp] = String(timestamp);
       headers[WEBHOOK_HEADERS.signature] = signWebhook(target.secret, timestamp, d.id, d.body);
     }
+    const timeout = AbortSignal.timeout(timeoutMs);
     try {
-      const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), stopping.signal]);
-      const response = await fetch(target.url, { method: 'POST', headers, body: d.body, redirect: 'manual', signal });
-      await response.body?.cancel();
-      if (response.ok) return { ok: true };
-      const afterSeconds = Number(response.headers.get('retry-after'));
+      const response = await httpPost(target.url, headers, d.body, AbortSignal.any([timeout, stopping.signal]));
+      if (response.status >= 200 && response.status < 300) return { ok: true };
+      const afterSeconds = Number(response.headers['retry-after']);
       return {
         ok: false,
         error: `HTTP ${response.status}`,
@@ -59,8 +59,8 @@ export function createWebhookSender({ store, targets, retry, clock, report, time
         ...(afterSeconds > 0 ? { afterMs: afterSeconds * 1000 } : {}),
       };
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      return { ok: false, error: (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (cause ?? (error as Error).message), retry: true };
+      const code = (error as NodeJS.ErrnoException).code;
+      return { ok: false, error: timeout.aborted ? `no answer within ${timeoutMs} ms` : (code ?? (error as Error).message), retry: true };
     }
   }
 
@@ -68,7 +68,7 @@ export function createWebhookSender({ store, targets, retry, clock, report, time
     const target = byName.get(d.webhook);
     if (!target) return { id: d.id, status: 'failed', attempts: d.attempts, next_attempt_at: clock(), last_error: `webhook "${d.webhook}" is no longer configured`, delivered_at: null };
     const attempts = d.attempts + 1;
-    const result = await post(target, d);
+    const result = await postOnce(target, d);
     const done = clock();
     if (result.ok) return { id: d.id, status: 'delivered', attempts, next_attempt_at: done, last_error: null, delivered_at: new Date(done).toISOString() };
     if (!result.retry || attempts >= retry.attempts) {
