@@ -19,7 +19,8 @@ export function headline(n: Notification): string {
 
 /** The generic JSON webhook's body: the notification as data, with a link to review it. */
 export function jsonBody(n: Notification, link: string | undefined): string {
-  return JSON.stringify({ id: n.key, ...n, summary: headline(n), ...(link ? { url: link } : {}) });
+  const { key, ...rest } = n;
+  return JSON.stringify({ id: key, ...rest, summary: headline(n), ...(link ? { url: link } : {}) });
 }
 
 /** Slack reads `&`, `<` and `>` as markup (`<!channel>`, `<url|text>`): text from proposals must not. */

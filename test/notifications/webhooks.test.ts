@@ -59,6 +59,10 @@ describe('webhook notifications', () => {
       url: `https://countersign.example.com/proposals/${p.id}`,
     });
     expect(first!.json.decision).toEqual({ identity: 'alice', verdict: 'approve', reason: 'checked the migration and the backup' });
+    expect(created!.json.id).toMatch(/^seq-\d+$/);
+    expect(created!.json).not.toHaveProperty('key');
+    // The proposal as of sending: approvals may already have arrived.
+    expect(created!.json.summary).toMatch(/^Approval needed: Drop the legacy users table \([0-2] of 2 approvals, proposed by agent-7\)$/);
 
     const verifier = createWebhookVerifier({ secret: SECRET });
     for (const r of receiver.at('/json')) expect(verifier.verify(r.headers, r.body)).toMatchObject({ ok: true, duplicate: false });
