@@ -1,8 +1,7 @@
 // The full approval cycle as agents and approvers drive it over HTTP, shared by the benches.
 import { Agent, request } from 'node:http';
-import { createIdentityService } from '../src/service/identity-service.js';
-import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { dropTableProposal } from '../test/support/harness.js';
+import { addIdentity } from '../test/support/identities.js';
 
 /** The contract's example: a DROP TABLE that needs two people. */
 export const proposal = dropTableProposal();
@@ -15,14 +14,11 @@ export interface BenchTokens {
 
 /** Adds a proposing agent and two approvers straight in the database, as `identity add` does. */
 export async function addBenchIdentities(dbFile: string): Promise<BenchTokens> {
-  const store = openSqliteStore(dbFile);
-  try {
-    const ids = createIdentityService({ store, clock: Date.now });
-    const token = async (name: string, kind: 'human' | 'agent', roles: string[]) => (await ids.add({ name, kind, roles }, 'bench')).token;
-    return { agent: await token('agent', 'agent', ['proposer']), alice: await token('alice', 'human', ['approver']), bob: await token('bob', 'human', ['approver']) };
-  } finally {
-    await store.close();
-  }
+  return {
+    agent: await addIdentity(dbFile, 'agent', 'agent', ['proposer']),
+    alice: await addIdentity(dbFile, 'alice', 'human', ['approver']),
+    bob: await addIdentity(dbFile, 'bob', 'human', ['approver']),
+  };
 }
 
 export function cycleClient(url: string, t: BenchTokens) {

@@ -3,8 +3,7 @@ import { parsePolicy, PolicyError } from '../../src/policy/policy-config.js';
 import { serve } from '../../src/server/serve.js';
 import { createWebhookVerifier, signWebhook, WEBHOOK_HEADERS } from '../../src/sdk/webhook-signature.js';
 import { join } from 'node:path';
-import { createIdentityService } from '../../src/service/identity-service.js';
-import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { addIdentity } from '../support/identities.js';
 import { api, dropTableProposal, manualClock, readOnlyProposal, startTestServer, tempDir, type TestServer } from '../support/harness.js';
 import { startWebhookReceiver } from '../support/webhook-receiver.js';
 
@@ -221,9 +220,7 @@ describe('notifying after a restart', () => {
     const db = join(tempDir(), 'countersign.db');
     const start = (withHooks: boolean) =>
       serve({ store: { db }, host: '127.0.0.1', port: 0, clock, env: { SIEM_SECRET: SECRET }, say: () => {}, policy: parsePolicy(withHooks ? policyFor(receiver.url) : '{}') });
-    const store = openSqliteStore(db);
-    const agentToken = (await createIdentityService({ store, clock }).add({ name: 'agent-7', kind: 'agent', roles: ['proposer'] }, 'test')).token;
-    await store.close();
+    const agentToken = await addIdentity(db, 'agent-7', 'agent', ['proposer']);
     const propose = async (server: Awaited<ReturnType<typeof start>>, what: string) => (await api(server.url, agentToken).propose(dropTableProposal({ what }))).body.id as string;
     const announced = () => receiver.at('/json').map((r) => JSON.parse(r.body).proposal.what);
 

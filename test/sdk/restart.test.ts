@@ -2,20 +2,16 @@ import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createClient, type Action, type Proposal } from '../../src/sdk/index.js';
-import { createIdentityService } from '../../src/service/identity-service.js';
-import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { addIdentity } from '../support/identities.js';
 import { api, tempDir } from '../support/harness.js';
 import { freePort, type ServeProcess, startServe } from '../support/serve-process.js';
 
 async function addIdentities(dbFile: string) {
-  const store = openSqliteStore(dbFile);
-  try {
-    const identities = createIdentityService({ store, clock: Date.now });
-    const add = async (name: string, kind: 'human' | 'agent', roles: string[]) => (await identities.add({ name, kind, roles }, 'test')).token;
-    return { agent: await add('agent-7', 'agent', ['proposer']), alice: await add('alice', 'human', ['approver']), bob: await add('bob', 'human', ['approver']) };
-  } finally {
-    await store.close();
-  }
+  return {
+    agent: await addIdentity(dbFile, 'agent-7', 'agent', ['proposer']),
+    alice: await addIdentity(dbFile, 'alice', 'human', ['approver']),
+    bob: await addIdentity(dbFile, 'bob', 'human', ['approver']),
+  };
 }
 
 let server: ServeProcess | undefined;

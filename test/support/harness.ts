@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parsePolicy } from '../../src/policy/policy-config.js';
 import { type RunningServer, serve } from '../../src/server/serve.js';
-import { createIdentityService } from '../../src/service/identity-service.js';
-import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { addIdentity } from './identities.js';
 
 /** A clock the test moves by hand, so expiry is tested without sleeping. */
 export function manualClock(start = Date.parse('2026-11-25T09:00:00Z')) {
@@ -48,15 +47,7 @@ export async function startTestServer(options: { policy?: string; clock?: () => 
     dbFile,
     server,
     adminToken: /^cs_\S+$/m.exec(said.join('\n'))![0],
-    async addIdentity(name, kind, roles, owner) {
-      const store = openSqliteStore(dbFile);
-      try {
-        const { token } = await createIdentityService({ store, clock: Date.now }).add({ name, kind, roles, owner }, 'test');
-        return token;
-      } finally {
-        await store.close();
-      }
-    },
+    addIdentity: (name, kind, roles, owner) => addIdentity(dbFile, name, kind, roles, owner),
     async close() {
       await server.close();
       rmSync(dir, { recursive: true, force: true });

@@ -2,8 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../src/policy/policy-config.js';
 import { type RunningServer, serve } from '../../src/server/serve.js';
-import { createIdentityService } from '../../src/service/identity-service.js';
-import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { addIdentity } from '../support/identities.js';
 import { tempDir } from '../support/harness.js';
 import { post, signIn } from '../support/ui-forms.js';
 
@@ -18,14 +17,7 @@ afterEach(async () => {
   running = [];
 });
 
-async function aliceToken() {
-  const store = openSqliteStore(db);
-  try {
-    return (await createIdentityService({ store, clock: Date.now }).add({ name: `alice-${running.length}-${Date.now()}`, kind: 'human', roles: ['approver'] }, 'test')).token;
-  } finally {
-    await store.close();
-  }
-}
+const aliceToken = () => addIdentity(db, `alice-${running.length}-${Date.now()}`, 'human', ['approver']);
 
 describe('UI sessions across restarts and replicas', () => {
   it('keeps a person signed in across a server restart', async () => {
