@@ -17,7 +17,8 @@ import {
 import { assess } from '../policy/assess.js';
 import type { Policy } from '../policy/policy-config.js';
 import type { DeliveryStatus, Store } from '../store/store.js';
-import { EXPIRY_GROUP_MEANING, type ExpiryGroup, expiryGroup } from '../domain/expiry-review.js';
+import { EXPIRY_GROUP_MEANING, type ExpiryGroup } from '../domain/expiry-review.js';
+import { expiryFacts } from './expiry-facts.js';
 import { createDecisionWaiters } from './decision-waiters.js';
 
 export interface ApprovalServiceDeps {
@@ -154,11 +155,8 @@ export function createApprovalService({ store, policy, clock, newId = randomUUID
      */
     async expiredReport() {
       const expired = await store.listProposals({ status: 'expired', limit: 1000 });
-      const ids = expired.map((p) => p.id);
-      const [views, deliveries] = await Promise.all([store.listViews(ids), store.listDeliveries({ proposalIds: ids, limit: 10_000 })]);
-      const items = expired.map((p) => {
-        const viewed_by = views.filter((v) => v.proposal_id === p.id).map((v) => v.identity);
-        return {
+      const facts = await expiryFacts(store, expired.map((p) => ({ id: p.id, approvals: p.approvals.length })));
+      const items = expired.map((p) => ({
           id: p.id,
           what: p.what,
           proposer: p.proposer,
@@ -170,13 +168,8 @@ export function createApprovalService({ store, policy, clock, newId = randomUUID
           approvals_received: p.approvals.length,
           required_approvals: p.required_approvals,
           approved_by: p.approvals.map((a) => a.identity),
-          viewed_by,
-          notified: deliveries
-            .filter((d) => d.proposal_id === p.id)
-            .map((d) => ({ webhook: d.webhook, event: d.event_type, status: d.status, delivered_at: d.delivered_at })),
-          group: expiryGroup(p.approvals.length, viewed_by.length),
-        };
-      });
+          ...facts.get(p.id)!,
+        }));
       const groups = (Object.keys(EXPIRY_GROUP_MEANING) as ExpiryGroup[]).map((group) => ({
         group,
         meaning: EXPIRY_GROUP_MEANING[group],

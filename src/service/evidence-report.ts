@@ -1,6 +1,6 @@
 import type { NoteVerifier } from '../audit/note-key.js';
 import { type ExpiryRow, reportRows } from '../audit/report-data.js';
-import { expiryGroup } from '../domain/expiry-review.js';
+import { expiryFacts } from './expiry-facts.js';
 import type { ReportInput } from '../audit/report-html.js';
 import type { AuditEvent } from '../domain/audit-event.js';
 import type { Proposal } from '../domain/proposal.js';
@@ -49,12 +49,11 @@ export async function gatherEvidence(store: Store, o: EvidenceOptions): Promise<
 
 /** Adds the expiry review's group, viewers and notified webhooks to each expiration. */
 async function addExpiryReview(store: Store, rows: ExpiryRow[]): Promise<void> {
-  const ids = rows.map((r) => r.proposal_id);
-  const [views, deliveries] = await Promise.all([store.listViews(ids), store.listDeliveries({ proposalIds: ids, limit: 100_000 })]);
+  const facts = await expiryFacts(store, rows.map((r) => ({ id: r.proposal_id, approvals: r.approvals_received })));
   for (const row of rows) {
-    const opened = views.filter((v) => v.proposal_id === row.proposal_id).map((v) => v.identity);
-    row.group = expiryGroup(row.approvals_received, opened.length);
-    row.opened_by = opened.join(', ') || 'nobody';
-    row.notified = deliveries.filter((d) => d.proposal_id === row.proposal_id).map((d) => `${d.webhook} (${d.event_type}: ${d.status})`).join(', ') || 'no webhook';
+    const { group, viewed_by, notified } = facts.get(row.proposal_id)!;
+    row.group = group;
+    row.opened_by = viewed_by.join(', ') || 'nobody';
+    row.notified = notified.map((n) => `${n.webhook} (${n.event}: ${n.status})`).join(', ') || 'no webhook';
   }
 }
