@@ -1,6 +1,6 @@
 import type { AuditEvent, AuditEventInput } from '../domain/audit-event.js';
-import { canonicalJson, sha256Hex } from './canonical-json.js';
 import type { PageCheck } from './page-check.mjs';
+import { hashEventFields } from './row-hash.mjs';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -12,10 +12,7 @@ export interface ChainHead {
 export const EMPTY_HEAD: ChainHead = { seq: 0, hash: GENESIS_HASH };
 
 /** The hash of an event covers every field but itself, over RFC 8785 canonical JSON. */
-export function hashEvent(event: Omit<AuditEvent, 'hash'>): string {
-  const { seq, at, type, proposal_id, actor, reason, data, prev_hash } = event;
-  return sha256Hex(canonicalJson({ seq, at, type, proposal_id, actor, reason, data, prev_hash }));
-}
+export const hashEvent: (event: Omit<AuditEvent, 'hash'>) => string = hashEventFields;
 
 /** Links an event after `head`. */
 export function sealEvent(head: ChainHead, input: AuditEventInput): AuditEvent {

@@ -7,9 +7,15 @@ export const rowEvent = ([seq, at, type, proposal_id, actor, reason, data, prev_
   seq, at, type, proposal_id, actor, reason, data: JSON.parse(data), prev_hash, hash,
 });
 
-/** hashEvent (hash-chain.ts) as the reference: SHA-256 of the RFC 8785 JSON of every field but the hash. */
-const referenceHash = ({ seq, at, type, proposal_id, actor, reason, data, prev_hash }) =>
-  sha256Hex(canonicalize({ seq, at, type, proposal_id, actor, reason, data, prev_hash }));
+/**
+ * An event's hash: SHA-256 of the RFC 8785 JSON of every field but the hash.
+ * The one definition: sealing (hash-chain.ts) and verification both use it.
+ */
+export function hashEventFields({ seq, at, type, proposal_id, actor, reason, data, prev_hash }) {
+  const text = canonicalize({ seq, at, type, proposal_id, actor, reason, data, prev_hash });
+  if (text === undefined) throw new TypeError('value has no JSON form');
+  return sha256Hex(text);
+}
 
 // RFC 8785 writes a string exactly as JSON.stringify does, which escapes only quote, backslash,
 // controls and lone surrogates; canonicalize refuses lone surrogates, so a string with any
@@ -48,5 +54,5 @@ export function rowHash(row) {
     const hash = sha256Hex(text);
     if (hash === row[8]) return hash;
   }
-  return referenceHash(rowEvent(row));
+  return hashEventFields(rowEvent(row));
 }
