@@ -32,7 +32,7 @@ export const notificationsSchema = z
     rubber_stamp_every: durationSchema.default('24h'),
     retry: z
       .strictObject({ attempts: z.number().int().min(1).max(20).default(8), first_delay: durationSchema.default('2s'), max_delay: durationSchema.default('10m') })
-      .default({ attempts: 8, first_delay: '2s', max_delay: '10m' }),
+      .prefault({}),
     webhooks: z.array(webhookSchema).default([]),
   })
   .superRefine((n, ctx) => {

@@ -14,7 +14,7 @@ const policyFileSchema = z.strictObject({
   cost_threshold_usd: z.number().finite().nonnegative().default(1000),
   timeouts: z
     .strictObject({ triage: duration.default('30m'), normal: duration.default('4h'), low: duration.default('24h') })
-    .default({ triage: '30m', normal: '4h', low: '24h' }),
+    .prefault({}),
   sweep_interval: duration.default('5s'),
   critical_services: z.array(z.string().min(1)).default([]),
   rubber_stamp: z
@@ -27,7 +27,7 @@ const policyFileSchema = z.strictObject({
       /** The review looks at decisions made this recently. */
       window: duration.default('30d'),
     })
-    .default({ min_decisions: 5, max_approval_rate: 0.95, min_median_review_seconds: 30, burst_seconds: 10, max_burst_approvals: 2, window: '30d' }),
+    .prefault({}),
   /** `require_approval`: commands the classifiers do not know are treated as unanalysable. */
   unknown: z.enum(['allow', 'require_approval']).default('allow'),
   /** Group name → the identities (or principals) in it, for rules that ask for approvers from groups. */
@@ -36,7 +36,7 @@ const policyFileSchema = z.strictObject({
   /** Rules for `mcp_tool` actions by tool-name glob and argument patterns. */
   mcp_tools: z.array(mcpToolRuleSchema).default([]),
   /** Webhooks told about new proposals, decisions, expiries and flagged approvers. */
-  notifications: notificationsSchema.default({ rubber_stamp_every: '24h', retry: { attempts: 8, first_delay: '2s', max_delay: '10m' }, webhooks: [] }),
+  notifications: notificationsSchema.prefault({}),
 }).superRefine((p, ctx) => {
   const seen = new Set<string>();
   p.rules.forEach((rule, i) => {
