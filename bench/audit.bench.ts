@@ -1,34 +1,22 @@
 // Audit at scale: `audit verify` rate beside raw SHA-256 over the same canonical bytes in the
 // same run (single-threaded, while verify may use a worker thread: it says how many), and the
 // server time to answer one proposal's chain with inclusion proofs.
-import { createHash, hash, randomUUID } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { actionHash, canonicalJson } from '../src/audit/canonical-json.js';
+import { canonicalJson } from '../src/audit/canonical-json.js';
 import { loadOrCreateSigner } from '../src/audit/checkpoint-key-file.js';
-import { openProposal } from '../src/domain/proposal.js';
-import type { ProposalInput } from '../src/domain/proposal-schema.js';
 import { proveChain } from '../src/service/audit-proofs.js';
 import { PAGES } from '../src/service/audit-pages.js';
 import { allEvents, verifyLog } from '../src/service/audit-service.js';
 import { createCheckpointer } from '../src/service/checkpointer.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { newProposal } from '../test/store/store-fixtures.js';
 import { percentile } from './percentile.js';
 
 const PROPOSALS = Number(process.env.BENCH_AUDIT_PROPOSALS ?? 100_000);
 const dir = mkdtempSync(join(tmpdir(), 'countersign-audit-bench-'));
-const input = {
-  action: { type: 'sql', command: 'DROP TABLE users', target: { system: 'postgres://prod-db/app', environment: 'production' }, params: {} },
-  what: 'Drop the legacy users table',
-  why: 'Replaced by accounts in migration 42 (OPS-1234)',
-  blast_radius: { resources: ['prod-db/app.users'], critical_path: true, customer_data: true },
-  reversibility: { reversible: false },
-  cost_impact_usd: 0,
-  urgency: 'triage',
-} as ProposalInput;
-const proposer = { name: 'agent-7', kind: 'agent' as const, owner: 'carol', principal: 'carol', roles: ['proposer' as const], created_at: new Date().toISOString() };
-
 async function main() {
   const file = join(dir, 'audit.db');
   const store = openSqliteStore(file);
@@ -36,11 +24,7 @@ async function main() {
   let t = performance.now();
   for (let done = 0; done < PROPOSALS; ) {
     const batch = Array.from({ length: Math.min(1000, PROPOSALS - done) }, () => {
-      const { proposal, events } = openProposal({
-        id: randomUUID(), input, actionHash: actionHash(input.action), proposer,
-        assessment: { risk: { classes: ['irreversible'], reasons: ['DROP TABLE'], declared_mismatch: false }, required_approvals: 2, timeout_ms: 1_800_000, rule: 'bench' },
-        now: Date.now(),
-      });
+      const { proposal, events } = newProposal({ now: Date.now() });
       ids.push(proposal.id);
       return store.insertProposal(proposal, events);
     });
