@@ -2,7 +2,11 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } 
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 // Kept-alive connections, shared by every webhook: a busy gate sends many small posts.
-const agents = { 'http:': new HttpAgent({ keepAlive: true, maxSockets: 16 }), 'https:': new HttpsAgent({ keepAlive: true, maxSockets: 16 }) };
+// As many sockets per host as the sender has requests in flight, so no request
+// spends its timeout queued for a socket and is then reported as unanswered.
+export const MAX_IN_FLIGHT = 32;
+const options = { keepAlive: true, maxSockets: MAX_IN_FLIGHT };
+const agents = { 'http:': new HttpAgent(options), 'https:': new HttpsAgent(options) };
 
 export interface PostResult {
   status: number;

@@ -1,6 +1,6 @@
 import type { NotificationSettings, WebhookTarget } from '../policy/notification-config.js';
 import { signWebhook, WEBHOOK_HEADERS } from '../sdk/webhook-signature.js';
-import { post as httpPost } from './http-post.js';
+import { MAX_IN_FLIGHT, post as httpPost } from './http-post.js';
 import type { Delivery, DeliveryAttempt, Store } from '../store/store.js';
 
 export interface WebhookSenderDeps {
@@ -15,7 +15,6 @@ export interface WebhookSenderDeps {
 
 /** How long a replica holds a delivery it is sending; if it dies, another may send it after. */
 export const LEASE_MS = 60_000;
-const MAX_IN_FLIGHT = 32;
 /** Results are written in batches: one transaction for many attempts, not one each. */
 const FLUSH_MS = 50;
 const FLUSH_AT = 50;
