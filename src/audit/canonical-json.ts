@@ -1,14 +1,2 @@
-import canonicalize from 'canonicalize';
-import { sha256Hex } from './sha256.mjs';
-
-/** RFC 8785 (JCS) canonical JSON: the same value always gives the same bytes. */
-export function canonicalJson(value: unknown): string {
-  const text = canonicalize(value);
-  if (text === undefined) throw new TypeError('value has no JSON form');
-  return text;
-}
-
-export { sha256Hex };
-
-/** The hash that binds an approval to one exact action. */
-export const actionHash = (action: unknown): string => `sha256:${sha256Hex(canonicalJson(action))}`;
+/** Canonical JSON and the action hash are part of the wire contract; the audit log hashes with the same. */
+export { actionHash, canonicalJson } from '../contract/canonical-json.js';

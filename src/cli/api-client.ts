@@ -1,3 +1,4 @@
+import { createRequest } from '../sdk/http.js';
 import { CliError } from './cli-error.js';
 
 export interface ClientOptions {
@@ -5,40 +6,15 @@ export interface ClientOptions {
   token: string | undefined;
 }
 
-interface Problem {
-  status?: number;
-  detail?: string;
-  errors?: { field: string; message: string }[];
-}
-
-/** A thin JSON client for the HTTP API; problems become one-line CLI errors. */
+/**
+ * The SDK's request, as the client commands call it: one JSON call per
+ * command. Failures are the SDK's typed errors; cli-exit.ts words them.
+ */
 export function apiClient({ server, token }: ClientOptions) {
-  if (!token) throw new CliError('set COUNTERSIGN_TOKEN to your identity\'s token (from "countersign identity add")', 2);
-  const base = server.replace(/\/+$/, '');
-  return async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-    let response: Response;
-    try {
-      response = await fetch(`${base}${path}`, {
-        method,
-        headers: { ...headers, authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (error) {
-      throw new CliError(`cannot reach ${base} (${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}); is "countersign serve" running? Set --server or COUNTERSIGN_URL`, 1);
-    }
-    const text = await response.text();
-    let payload: unknown;
-    try {
-      payload = text ? JSON.parse(text) : undefined;
-    } catch {
-      throw new CliError(`${base} answered ${response.status} without JSON; is --server (or COUNTERSIGN_URL) a Countersign server?`, 1);
-    }
-    if (response.ok) return payload as T;
-    const problem = (payload ?? {}) as Problem;
-    const fields = problem.errors?.map((e) => `${e.field}: ${e.message}`).join('; ');
-    const message = `${response.status} ${fields && fields !== problem.detail ? `${problem.detail} (${fields})` : (problem.detail ?? response.statusText)}`;
-    throw new CliError(message, response.status === 400 ? 2 : 1);
-  };
+  if (!token) throw new CliError('set COUNTERSIGN_TOKEN to your identity\'s token (from "countersign identity add")', 'invalid_input');
+  const request = createRequest({ url: server, token });
+  return <T>(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> =>
+    request<T>(method, path, body, undefined, headers);
 }
 
 export type ApiCall = ReturnType<typeof apiClient>;

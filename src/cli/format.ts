@@ -1,4 +1,4 @@
-import type { Proposal } from '../domain/proposal.js';
+import type { Proposal } from '../contract/proposal-types.js';
 import type { ApprovalService } from '../service/approval-service.js';
 
 /** A proposal as a person reads it in a terminal. */

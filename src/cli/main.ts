@@ -1,21 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
-import { actionHash } from '../audit/canonical-json.js';
-import { CountersignError, describeFieldErrors } from '../domain/errors.js';
-import type { Proposal } from '../domain/proposal.js';
+import { actionHash } from '../contract/canonical-json.js';
+import type { Proposal } from '../contract/proposal-types.js';
 import type { GatewayFlags } from '../mcp/gateway-command.js';
-import { GatewayUsageError } from '../mcp/gateway-usage-error.js';
-import { defaultPolicy, parsePolicy, PolicyError } from '../policy/policy-config.js';
+import { defaultPolicy, parsePolicy } from '../policy/policy-config.js';
 import { explain, formatExplanation } from '../policy/policy-explain.js';
 import { serve } from '../server/serve.js';
 import { createIdentityService } from '../service/identity-service.js';
-import { openStore, StoreUnavailableError, type StoreLocation } from '../store/open-store.js';
+import { openStore, type StoreLocation } from '../store/open-store.js';
 import { apiClient } from './api-client.js';
 import { auditChain, auditExport } from './audit-commands.js';
 import type { KeyFlags } from './audit-keys.js';
 import { auditReport } from './audit-report-command.js';
 import { auditChainVerify, auditCheckpoint, auditPublicKey, auditVerifyWithKeys } from './audit-proof-commands.js';
-import { CliError, usageError } from './cli-error.js';
+import { usageError } from './cli-error.js';
+import { exitCodeOf, failureOf } from './cli-exit.js';
 import { type DeliveryRow, type ExpiredReport, formatDelivery, formatExpiredReport, formatProposal, formatRow } from './format.js';
 
 const out = (text: string): void => {
@@ -304,15 +303,11 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** The only place that turns failures into exit codes. */
+/** Reports a failure in one line; its kind gives the exit code (cli-exit.ts). */
 function exitFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-  if (error instanceof CliError) return fail(error.message, error.exitCode);
-  if (error instanceof GatewayUsageError) return fail(error.message, 2);
-  if (error instanceof PolicyError) return fail(`invalid policy ${error.message}`, 2);
-  if (error instanceof StoreUnavailableError) return fail(error.message, 2);
-  if (CountersignError.is(error)) return fail(error.errors ? describeFieldErrors(error.errors) : error.detail, error.status === 400 ? 2 : 1);
-  return fail(`unexpected error: ${(error as Error).message}`, 1);
+  const { message, kind } = failureOf(error);
+  return fail(message, exitCodeOf(kind));
 }
 
 function fail(message: string, code: number): number {

@@ -1,16 +1,10 @@
 import { type Change, refused } from './change.js';
 import { conflict, forbidden } from './errors.js';
 import { hasRole, type Identity } from './identity.js';
+import type { Grant } from '../contract/proposal-types.js';
 import type { Proposal } from './proposal.js';
 
 /** What an executor receives: exactly the approved action, bound by its hash. */
-export interface Grant {
-  proposal_id: string;
-  action: Proposal['action'];
-  action_hash: string;
-  claimed_by: string;
-  claimed_at: string;
-}
 
 export const grantOf = (p: Proposal): Grant => ({
   proposal_id: p.id,

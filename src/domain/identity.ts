@@ -1,10 +1,9 @@
 import { z } from 'zod';
+import { IDENTITY_KINDS, type IdentityKind } from '../contract/proposal-types.js';
 import { invalidInput } from './errors.js';
 
 export const ROLES = ['proposer', 'approver', 'executor', 'auditor', 'admin'] as const;
-export const IDENTITY_KINDS = ['human', 'agent'] as const;
 export type Role = (typeof ROLES)[number];
-export type IdentityKind = (typeof IDENTITY_KINDS)[number];
 
 /**
  * An identity that can hold a token. Its `principal` is the person it answers

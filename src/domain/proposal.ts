@@ -1,17 +1,20 @@
+import type { ApproverGroup, Proposal, Risk } from '../contract/proposal-types.js';
 import type { AuditEventInput } from './audit-event.js';
 import type { Identity } from './identity.js';
-import type { Action, ProposalInput, Urgency } from './proposal-schema.js';
+import type { ProposalInput } from './proposal-schema.js';
 
-export const STATUSES = ['pending', 'approved', 'rejected', 'expired'] as const;
-export type Status = (typeof STATUSES)[number];
-export type ExecutionState = 'not_started' | 'claimed' | 'succeeded' | 'failed';
-export type RiskClass = 'irreversible' | 'blast_radius' | 'cost';
-
-export interface Risk {
-  classes: RiskClass[];
-  reasons: string[];
-  declared_mismatch: boolean;
-}
+// The proposal's shape is the wire contract's; this module keeps the rule that opens one.
+export { PROPOSAL_STATUSES as STATUSES } from '../contract/proposal-types.js';
+export type {
+  ApproverGroup,
+  Decision,
+  Execution,
+  ExecutionState,
+  Proposal,
+  ProposalStatus as Status,
+  Risk,
+  RiskClass,
+} from '../contract/proposal-types.js';
 
 /** What the policy decided for one proposal. */
 export interface Assessment {
@@ -25,54 +28,6 @@ export interface Assessment {
   approver_groups?: ApproverGroup[];
   /** At least one approval must come from a human identity. */
   require_human?: boolean;
-}
-
-export interface ApproverGroup {
-  group: string;
-  /** Identity or principal names, as the policy listed them when the proposal was made. */
-  members: string[];
-  min: number;
-}
-
-export interface Decision {
-  identity: string;
-  principal: string;
-  kind?: Identity['kind'];
-  reason: string;
-  at: string;
-}
-
-export interface Execution {
-  state: ExecutionState;
-  claimed_by?: string;
-  claimed_at?: string;
-  finished_at?: string;
-  detail?: string;
-}
-
-export interface Proposal {
-  id: string;
-  status: Status;
-  action: Action;
-  action_hash: string;
-  what: string;
-  why: string;
-  blast_radius: ProposalInput['blast_radius'];
-  reversibility: ProposalInput['reversibility'];
-  cost_impact_usd: number | null;
-  urgency: Urgency;
-  proposer: string;
-  proposer_principal: string;
-  risk: Risk;
-  required_approvals: number;
-  approver_groups?: ApproverGroup[];
-  require_human?: boolean;
-  approvals: Decision[];
-  rejection: Decision | null;
-  created_at: string;
-  expires_at: string;
-  decided_at: string | null;
-  execution: Execution;
 }
 
 export interface NewProposal {

@@ -1,6 +1,7 @@
+import type { AuditEvent, VerifyResult } from '../contract/audit-types.js';
+import type { Grant, Proposal, ProposalInput, ProposalStatus } from '../contract/proposal-types.js';
 import { createGate, type Gate, type GateOptions } from './gate.js';
 import { createRequest, type HttpOptions } from './http.js';
-import type { AuditEvent, Grant, Proposal, ProposalInput, ProposalStatus, VerifyResult } from './types.js';
 
 /**
  * Options for {@link createClient}.

@@ -1,4 +1,5 @@
-import type { FieldError, Problem, Proposal } from './types.js';
+import { type ErrorKind, type FieldError, kindOfAnswer, type Problem } from '../contract/problem-codes.js';
+import type { Proposal } from '../contract/proposal-types.js';
 
 /**
  * Every error class records its name (and its ancestors') under a registry
@@ -6,17 +7,17 @@ import type { FieldError, Problem, Proposal } from './types.js';
  * process share `Symbol.for` keys, so an error thrown by one copy is still an
  * instance of the other copy's class.
  */
-const KINDS = Symbol.for('countersign.sdk.error-kinds');
+const BRANDS = Symbol.for('countersign.sdk.error-kinds');
 
-type Branded = { [KINDS]?: unknown };
+type Branded = { [BRANDS]?: unknown };
 
-function kindsOf(instance: object): string[] {
-  const kinds: string[] = [];
+function brandsOf(instance: object): string[] {
+  const brands: string[] = [];
   for (let proto = Object.getPrototypeOf(instance); proto && proto !== Error.prototype; proto = Object.getPrototypeOf(proto)) {
-    const kind = (proto.constructor as { kind?: string }).kind;
-    if (kind && !kinds.includes(kind)) kinds.push(kind);
+    const brand = (proto.constructor as { brand?: string }).brand;
+    if (brand && !brands.includes(brand)) brands.push(brand);
   }
-  return kinds;
+  return brands;
 }
 
 /**
@@ -30,12 +31,12 @@ function kindsOf(instance: object): string[] {
  * }
  */
 export class CountersignSdkError extends Error {
-  static readonly kind: string = 'CountersignSdkError';
+  static readonly brand: string = 'CountersignSdkError';
 
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (typeof value !== 'object' || value === null) return false;
-    const kinds = (value as Branded)[KINDS];
-    return Array.isArray(kinds) && kinds.includes(this.kind);
+    const brands = (value as Branded)[BRANDS];
+    return Array.isArray(brands) && brands.includes(this.brand);
   }
 
   /** A stable machine-readable code, e.g. `rejected`, `expired` or the server's problem code. */
@@ -44,25 +45,43 @@ export class CountersignSdkError extends Error {
   constructor(code: string, message: string) {
     super(message);
     this.code = code;
-    this.name = (new.target as typeof CountersignSdkError).kind;
-    Object.defineProperty(this, KINDS, { value: kindsOf(this), enumerable: false });
+    this.name = (new.target as typeof CountersignSdkError).brand;
+    Object.defineProperty(this, BRANDS, { value: brandsOf(this), enumerable: false });
   }
 }
 
 /**
- * The server refused a request for a reason not covered by a narrower class
- * (for example 409: already claimed, hash differs, not pending).
+ * The server answered a request with a problem not covered by a narrower class
+ * (for example 409: already claimed, hash differs, not pending). `kind` says
+ * what sort of failure it is, `code` exactly which.
  *
  * @example
- * catch (error) { if (error instanceof ApiError && error.status === 409) … }
+ * catch (error) { if (error instanceof ApiError && error.kind === 'conflict') console.log(error.code); }
  */
 export class ApiError extends CountersignSdkError {
-  static override readonly kind: string = 'ApiError';
+  static override readonly brand: string = 'ApiError';
+  readonly kind: ErrorKind;
   constructor(
     readonly status: number,
-    readonly problem: Problem,
+    readonly problem: Partial<Problem>,
   ) {
     super(problem.code ?? `http_${status}`, problem.detail ?? `HTTP ${status}`);
+    this.kind = kindOfAnswer(status, problem.code);
+  }
+}
+
+/**
+ * The server failed unexpectedly (500): a bug or a broken part on its side,
+ * which retrying does not fix, so the SDK never retries it. `requestId` names
+ * the failure in the server's log: quote it to whoever runs the server.
+ *
+ * @example
+ * catch (error) { if (error instanceof ServerError) console.error(`Countersign failed (request ${error.requestId})`); }
+ */
+export class ServerError extends ApiError {
+  static override readonly brand: string = 'ServerError';
+  get requestId(): string | undefined {
+    return this.problem.request_id;
   }
 }
 
@@ -73,7 +92,7 @@ export class ApiError extends CountersignSdkError {
  * catch (error) { if (error instanceof NotAuthorized) console.error('check COUNTERSIGN_TOKEN:', error.message); }
  */
 export class NotAuthorized extends ApiError {
-  static override readonly kind: string = 'NotAuthorized';
+  static override readonly brand: string = 'NotAuthorized';
 }
 
 /**
@@ -85,26 +104,45 @@ export class NotAuthorized extends ApiError {
  * }
  */
 export class InvalidProposal extends ApiError {
-  static override readonly kind: string = 'InvalidProposal';
+  static override readonly brand: string = 'InvalidProposal';
   get errors(): FieldError[] {
     return this.problem.errors ?? [];
   }
 }
 
 /**
- * The server could not be reached (connection refused, reset, DNS) or answered 502–504.
+ * The server could not be reached (connection refused, reset, DNS) or answered
+ * 502–504 (away, or a proxy in front of it said so). The gate retries these,
+ * within its deadlines; this is thrown once a deadline passes.
  *
  * @example
  * catch (error) { if (error instanceof ServerUnreachable) scheduleRetry(); }
  */
 export class ServerUnreachable extends CountersignSdkError {
-  static override readonly kind: string = 'ServerUnreachable';
+  static override readonly brand: string = 'ServerUnreachable';
   constructor(
     readonly url: string,
     cause: unknown,
   ) {
     super('unreachable', `cannot reach Countersign at ${url}: ${causeText(cause)}`);
     this.cause = cause;
+  }
+}
+
+/**
+ * The answer was not Countersign's JSON (an HTML page, say): `url` is likely
+ * not a Countersign server, or something in front of it answered instead.
+ *
+ * @example
+ * catch (error) { if (error instanceof UnexpectedResponse) console.error(`check the URL: ${error.url} answered ${error.status}`); }
+ */
+export class UnexpectedResponse extends CountersignSdkError {
+  static override readonly brand: string = 'UnexpectedResponse';
+  constructor(
+    readonly url: string,
+    readonly status: number,
+  ) {
+    super('unexpected_response', `${url} answered ${status} without JSON; is it a Countersign server?`);
   }
 }
 
@@ -117,7 +155,7 @@ export class ServerUnreachable extends CountersignSdkError {
  * }
  */
 export class ProposalRejected extends CountersignSdkError {
-  static override readonly kind: string = 'ProposalRejected';
+  static override readonly brand: string = 'ProposalRejected';
   readonly identity: string;
   readonly reason: string;
   constructor(readonly proposal: Proposal) {
@@ -137,7 +175,7 @@ export class ProposalRejected extends CountersignSdkError {
  * catch (error) { if (error instanceof ProposalExpired) notifyTeam(error.proposal.id); }
  */
 export class ProposalExpired extends CountersignSdkError {
-  static override readonly kind: string = 'ProposalExpired';
+  static override readonly brand: string = 'ProposalExpired';
   constructor(readonly proposal: Proposal) {
     super('expired', `proposal ${proposal.id} expired at ${proposal.expires_at} without a decision`);
   }
@@ -151,7 +189,7 @@ export class ProposalExpired extends CountersignSdkError {
  * catch (error) { if (error instanceof StillPending) console.log('still awaiting approval:', error.proposal.id); }
  */
 export class StillPending extends CountersignSdkError {
-  static override readonly kind: string = 'StillPending';
+  static override readonly brand: string = 'StillPending';
   constructor(readonly proposal: Proposal) {
     super('pending', `still awaiting approval: proposal ${proposal.id}`);
   }
@@ -166,7 +204,7 @@ export class StillPending extends CountersignSdkError {
  * catch (error) { if (error instanceof ActionMismatch) alertSecurity(error.message); }
  */
 export class ActionMismatch extends CountersignSdkError {
-  static override readonly kind: string = 'ActionMismatch';
+  static override readonly brand: string = 'ActionMismatch';
   constructor(
     readonly proposalId: string,
     readonly expected: string,

@@ -1,6 +1,6 @@
-import { actionHash } from './action-hash.js';
+import { actionHash } from '../contract/canonical-json.js';
+import type { Action, Grant, Proposal, ProposalInput } from '../contract/proposal-types.js';
 import { ActionMismatch, ApiError, ProposalExpired, ProposalRejected, StillPending } from './errors.js';
-import type { Action, Grant, Proposal, ProposalInput } from './types.js';
 import { retryUnreachable, type RetryPolicy } from './wait.js';
 
 /**
@@ -17,16 +17,23 @@ export interface GateApi {
 }
 
 /**
- * How the gate waits for decisions and rides out outages.
+ * How the gate waits for decisions and rides out outages. Only an unreachable
+ * server (no connection, or 502–504) is retried, each time within a deadline;
+ * any other answer, a 500 included, ends the call with its typed error.
  *
  * @example
- * createClient({ url, token, gate: { pollSeconds: 60, retry: { initialDelayMs: 500, maxDelayMs: 10_000 } } });
+ * createClient({ url, token, gate: { pollSeconds: 60, waitRetryMs: 600_000, retry: { initialDelayMs: 500, maxDelayMs: 10_000 } } });
  */
 export interface GateOptions {
   /** Seconds each long-poll request may hang on the server (default 30; the server caps it at 300). */
   pollSeconds?: number;
   /** Pauses between retries while the server is unreachable (default 250 ms doubling to 5 s). */
   retry?: RetryPolicy;
+  /**
+   * How long to keep waiting for a decision while the server stays unreachable (default 5 min),
+   * counted from its last answer; then `ServerUnreachable` is thrown. Resume later with `gate.resume`.
+   */
+  waitRetryMs?: number;
   /** How long to keep trying to record an outcome after the action ran (default 60 s). */
   outcomeRetryMs?: number;
   /** How long to keep trying to propose while the server is unreachable (default 60 s, or `maxWaitMs` if shorter). */
@@ -79,7 +86,8 @@ export interface Gate {
    * runs `execute` with exactly the approved action and records `succeeded`, or
    * `failed` with the error message (the error is rethrown).
    * Throws `ProposalRejected`, `ProposalExpired`, `StillPending` (after `maxWaitMs`),
-   * `InvalidProposal`, `NotAuthorized`.
+   * `InvalidProposal`, `NotAuthorized`, `ServerError` (the server failed: never retried),
+   * `ServerUnreachable` (once a retry deadline passes).
    *
    * @example
    * await countersign.gate.run(proposal, async (action) => runShell(action.command!), { maxWaitMs: 60_000 });
@@ -102,7 +110,7 @@ export interface Gate {
   awaitApproval(id: string, options?: RunOptions): Promise<Proposal>;
 }
 
-const DEFAULTS = { pollSeconds: 30, retry: { initialDelayMs: 250, maxDelayMs: 5_000 }, outcomeRetryMs: 60_000, proposeRetryMs: 60_000 };
+const DEFAULTS = { pollSeconds: 30, retry: { initialDelayMs: 250, maxDelayMs: 5_000 }, outcomeRetryMs: 60_000, proposeRetryMs: 60_000, waitRetryMs: 300_000 };
 
 /**
  * Builds a {@link Gate} over the API methods; `createClient` does this for you as `client.gate`.
@@ -111,7 +119,7 @@ const DEFAULTS = { pollSeconds: 30, retry: { initialDelayMs: 250, maxDelayMs: 5_
  * const gate = createGate(createClient({ url, token }), { pollSeconds: 10 });
  */
 export function createGate(api: GateApi, options: GateOptions = {}): Gate {
-  const { pollSeconds, retry, outcomeRetryMs, proposeRetryMs } = { ...DEFAULTS, ...options };
+  const { pollSeconds, retry, outcomeRetryMs, proposeRetryMs, waitRetryMs } = { ...DEFAULTS, ...options };
 
   async function awaitApproval(id: string, { maxWaitMs, signal }: RunOptions = {}, known?: Proposal): Promise<Proposal> {
     const deadline = maxWaitMs === undefined ? Infinity : Date.now() + maxWaitMs;
@@ -122,7 +130,8 @@ export function createGate(api: GateApi, options: GateOptions = {}): Gate {
       if (proposal && left <= 0) throw new StillPending(proposal);
       const wait = proposal ? Math.min(pollSeconds, left / 1000) : 0;
       // Only the proposal id is kept between requests, so a restarted server picks up where it was.
-      proposal = await retryUnreachable(() => api.waitForDecision(id, wait, signal), retry, deadline, signal);
+      const until = Math.min(deadline, Date.now() + waitRetryMs);
+      proposal = await retryUnreachable(() => api.waitForDecision(id, wait, signal), retry, until, signal);
     }
     if (proposal.status === 'rejected') throw new ProposalRejected(proposal);
     if (proposal.status === 'expired') throw new ProposalExpired(proposal);

@@ -1,5 +1,5 @@
-import { ApiError, InvalidProposal, NotAuthorized, ServerUnreachable } from './errors.js';
-import type { Problem } from './types.js';
+import type { Problem } from '../contract/problem-codes.js';
+import { ApiError, InvalidProposal, NotAuthorized, ServerError, ServerUnreachable, UnexpectedResponse } from './errors.js';
 
 export interface HttpOptions {
   url: string;
@@ -30,21 +30,25 @@ export function createRequest({ url, token, fetch: fetchImpl = globalThis.fetch 
     // A proxy in front of a restarting server answers 502–504: the server is away, not refusing.
     if (response.status >= 502 && response.status <= 504) throw new ServerUnreachable(base, new Error(`HTTP ${response.status}`));
     const payload = parse(text);
+    if (payload === NOT_JSON) throw new UnexpectedResponse(base, response.status);
     if (response.ok) return payload as T;
-    throw problemError(response.status, method, path, (payload ?? {}) as Problem);
+    throw problemError(response.status, method, path, (payload ?? {}) as Partial<Problem>);
   };
 }
+
+const NOT_JSON = Symbol('not JSON');
 
 function parse(text: string): unknown {
   if (!text) return undefined;
   try {
     return JSON.parse(text);
   } catch {
-    return { detail: text.slice(0, 500) };
+    return NOT_JSON;
   }
 }
 
-function problemError(status: number, method: string, path: string, problem: Problem): ApiError {
+function problemError(status: number, method: string, path: string, problem: Partial<Problem>): ApiError {
+  if (status >= 500) return new ServerError(status, problem);
   if (status === 401 || status === 403) return new NotAuthorized(status, problem);
   if (status === 400 && method === 'POST' && path === '/v1/proposals') return new InvalidProposal(status, problem);
   return new ApiError(status, problem);

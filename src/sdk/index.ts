@@ -24,7 +24,32 @@
  *   else throw error;
  * }
  */
-export { actionHash } from './action-hash.js';
+export { actionHash } from '../contract/canonical-json.js';
+export type { AuditEvent, AuditEventType, VerifyResult } from '../contract/audit-types.js';
+export type { ErrorKind, FieldError, Problem, ProblemCode } from '../contract/problem-codes.js';
+export type {
+  Action,
+  ActionType,
+  ApproverGroup,
+  Decision,
+  Execution,
+  ExecutionState,
+  Grant,
+  IdentityKind,
+  Proposal,
+  ProposalInput,
+  ProposalStatus,
+  Risk,
+  RiskClass,
+  Urgency,
+} from '../contract/proposal-types.js';
+export {
+  createWebhookVerifier,
+  signWebhook,
+  WEBHOOK_HEADERS,
+  type WebhookCheck,
+  type WebhookVerifierOptions,
+} from '../contract/webhook-signature.js';
 export { type ClientOptions, type CountersignClient, createClient } from './client.js';
 export {
   ActionMismatch,
@@ -34,9 +59,9 @@ export {
   NotAuthorized,
   ProposalExpired,
   ProposalRejected,
+  ServerError,
   ServerUnreachable,
   StillPending,
+  UnexpectedResponse,
 } from './errors.js';
 export { createGate, type Execute, type Gate, type GateApi, type GateOptions, type RunOptions } from './gate.js';
-export type * from './types.js';
-export { createWebhookVerifier, signWebhook, WEBHOOK_HEADERS, type WebhookCheck, type WebhookVerifierOptions } from './webhook-signature.js';

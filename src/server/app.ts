@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { VerifyResult } from '../contract/audit-types.js';
+import { PROPOSAL_STATUSES, type ProposalStatus } from '../contract/proposal-types.js';
 import { forbidden, invalidInput, notFound } from '../domain/errors.js';
 import { hasAnyRole, type Identity, newIdentitySchema, type Role } from '../domain/identity.js';
 import { parseInput } from '../domain/proposal-schema.js';
 import { INSTANT_HINT, parseInstant } from '../domain/period.js';
-import { STATUSES, type Status } from '../domain/proposal.js';
 import type { ApprovalService } from '../service/approval-service.js';
 import type { NoteVerifier } from '../audit/note-key.js';
 import { proveChain } from '../service/audit-proofs.js';
@@ -26,7 +28,8 @@ export interface AppDeps {
   store: Store;
   approvals: ApprovalService;
   identities: IdentityService;
-  logger?: boolean;
+  /** Where unexpected failures are logged, one JSON line each with its request id (`reqId`); unlogged without. */
+  errorLog?: NodeJS.WritableStream;
   clock?: () => number;
   /** With both, audit answers carry signed checkpoints and proofs. */
   checkpoints?: Pick<Checkpointer, 'coverNow'>;
@@ -41,10 +44,10 @@ function requireRole(identity: Identity, roles: Role[]): void {
   if (!hasAnyRole(identity, roles)) throw forbidden('role_required', `This needs one of the roles: ${roles.join(', ')}.`);
 }
 
-function statusQuery(value: unknown): Status | undefined {
+function statusQuery(value: unknown): ProposalStatus | undefined {
   if (value === undefined || value === '') return undefined;
-  if ((STATUSES as readonly unknown[]).includes(value)) return value as Status;
-  throw invalidInput([{ field: 'status', message: `must be one of: ${STATUSES.join(', ')}` }]);
+  if ((PROPOSAL_STATUSES as readonly unknown[]).includes(value)) return value as ProposalStatus;
+  throw invalidInput([{ field: 'status', message: `must be one of: ${PROPOSAL_STATUSES.join(', ')}` }]);
 }
 
 function waitQuery(value: unknown): number {
@@ -82,8 +85,14 @@ function idempotencyKey(value: string | string[] | undefined): string | undefine
 const bearer = (request: FastifyRequest) => /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
 
 /** The HTTP API (contract §4). Only this layer knows HTTP. */
-export function buildApp({ store, approvals, identities, logger = false, clock = Date.now, checkpoints, verifier, sessionKey }: AppDeps): FastifyInstance {
-  const app = Fastify({ logger, bodyLimit: 1_048_576, return503OnClosing: true });
+export function buildApp({ store, approvals, identities, errorLog, clock = Date.now, checkpoints, verifier, sessionKey }: AppDeps): FastifyInstance {
+  const app = Fastify({
+    logger: errorLog ? { level: 'error', stream: errorLog } : false,
+    // Unique across replicas and restarts, so an id quoted from a 500 finds its one log line.
+    genReqId: () => randomUUID(),
+    bodyLimit: 1_048_576,
+    return503OnClosing: true,
+  });
   app.decorateRequest('identity', null as unknown as Identity);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => handleError(notFound(`The route ${request.method} ${request.url.split('?')[0]}`), request, reply));
@@ -141,7 +150,7 @@ export function buildApp({ store, approvals, identities, logger = false, clock =
       return reply.code(201).send({ ...identity, token });
     });
 
-    v1.get('/audit/verify', async (request) => {
+    v1.get('/audit/verify', async (request): Promise<VerifyResult> => {
       requireRole(request.identity, AUDIT_ROLES);
       return verifyLog(store, { verifier });
     });

@@ -29,6 +29,8 @@ export interface ServeOptions {
   checkpointIntervalMs?: number;
   /** Where start-up messages and notifications go (stdout for the CLI). */
   say: (line: string) => void;
+  /** Where unexpected failures are logged with their request ids (default stderr). */
+  errorLog?: NodeJS.WritableStream;
   /** Where webhook URLs and signing keys named in the policy are read (default process.env). */
   env?: NodeJS.ProcessEnv;
 }
@@ -70,7 +72,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   );
   const stopCheckpoints = checkpoints.start(Math.min(checkpointIntervalMs, 60_000), (error) => say(`Checkpoint error: ${(error as Error).message}`));
   const sessionKey = deriveKey(keyFile, 'ui session v1');
-  const app = buildApp({ store, approvals, identities, clock, checkpoints, verifier: signer, sessionKey });
+  const app = buildApp({ store, approvals, identities, clock, checkpoints, verifier: signer, sessionKey, errorLog: options.errorLog ?? process.stderr });
   await app.listen({ host, port });
   const address = app.server.address();
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${typeof address === 'object' && address ? address.port : port}`;

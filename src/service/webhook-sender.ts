@@ -1,5 +1,5 @@
 import type { NotificationSettings, WebhookTarget } from '../policy/notification-config.js';
-import { signWebhook, WEBHOOK_HEADERS } from '../sdk/webhook-signature.js';
+import { signWebhook, WEBHOOK_HEADERS } from '../contract/webhook-signature.js';
 import { MAX_IN_FLIGHT, post as httpPost } from './http-post.js';
 import type { Delivery, DeliveryAttempt, Store } from '../store/store.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePolicy, PolicyError } from '../../src/policy/policy-config.js';
 import { serve } from '../../src/server/serve.js';
-import { createWebhookVerifier, signWebhook, WEBHOOK_HEADERS } from '../../src/sdk/webhook-signature.js';
+import { createWebhookVerifier, signWebhook, WEBHOOK_HEADERS } from '../../src/sdk/index.js';
 import { join } from 'node:path';
 import { addIdentity } from '../support/identities.js';
 import { api, dropTableProposal, manualClock, readOnlyProposal, startTestServer, tempDir, type TestServer } from '../support/harness.js';

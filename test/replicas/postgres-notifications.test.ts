@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIdentityService } from '../../src/service/identity-service.js';
 import { openPostgresStore } from '../../src/store/postgres/pg-store.js';
 import type { Store } from '../../src/store/store.js';
-import { createWebhookVerifier, WEBHOOK_HEADERS } from '../../src/sdk/webhook-signature.js';
+import { createWebhookVerifier, WEBHOOK_HEADERS } from '../../src/sdk/index.js';
 import { dropTableProposal } from '../support/harness.js';
 import { freshDatabase, TEST_PG_URL } from '../support/postgres.js';
 import { freePort, policyFile, type Replica, startReplica } from '../support/serve-process.js';

@@ -1,7 +1,16 @@
 /**
- * The wire shapes of the HTTP API (DESIGN.md §3–4), written out here so the
- * SDK carries no server code: at run time it needs only `fetch` and `canonicalize`.
+ * The proposal as it crosses the wire (DESIGN.md §3–4): what an agent sends,
+ * and what the server returns. Server, SDK and CLI all read these.
  */
+
+/** Every kind of action a proposal may ask to run. */
+export const ACTION_TYPES = ['sql', 'shell', 'git', 'kubernetes', 'terraform', 'cloud', 'http', 'mcp_tool', 'custom'] as const;
+/** Every urgency; the policy maps each to a timeout. */
+export const URGENCIES = ['triage', 'normal', 'low'] as const;
+/** Every status a proposal can have. */
+export const PROPOSAL_STATUSES = ['pending', 'approved', 'rejected', 'expired'] as const;
+/** Every kind of identity. */
+export const IDENTITY_KINDS = ['human', 'agent'] as const;
 
 /**
  * What kind of action a proposal asks to run.
@@ -9,21 +18,28 @@
  * @example
  * const type: ActionType = 'mcp_tool';
  */
-export type ActionType = 'sql' | 'shell' | 'git' | 'kubernetes' | 'terraform' | 'cloud' | 'http' | 'mcp_tool' | 'custom';
+export type ActionType = (typeof ACTION_TYPES)[number];
 /**
  * How soon a decision is needed; the policy maps it to a timeout.
  *
  * @example
  * const urgency: Urgency = 'triage'; // 30 minutes by default
  */
-export type Urgency = 'triage' | 'normal' | 'low';
+export type Urgency = (typeof URGENCIES)[number];
 /**
  * Where a proposal stands.
  *
  * @example
  * const waiting = (await client.list('pending' satisfies ProposalStatus)).length;
  */
-export type ProposalStatus = 'pending' | 'approved' | 'rejected' | 'expired';
+export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
+/**
+ * A person, or an agent acting for one.
+ *
+ * @example
+ * const humans = proposal.approvals.filter((d) => d.kind === ('human' satisfies IdentityKind));
+ */
+export type IdentityKind = (typeof IDENTITY_KINDS)[number];
 /**
  * How far the approved action's one execution got.
  *
@@ -73,14 +89,42 @@ export interface ProposalInput {
 }
 
 /**
+ * The risk the policy found, and why.
+ *
+ * @example
+ * const { classes, reasons, declared_mismatch }: Risk = proposal.risk;
+ */
+export interface Risk {
+  classes: RiskClass[];
+  reasons: string[];
+  /** True when the action is riskier than the proposal declared. */
+  declared_mismatch: boolean;
+}
+
+/**
+ * Approvals that must come from members of a named group (e.g. one DBA and one SRE).
+ *
+ * @example
+ * for (const g of proposal.approver_groups ?? []) console.log(`${g.min} from ${g.group}`);
+ */
+export interface ApproverGroup {
+  group: string;
+  /** Identity or principal names, as the policy listed them when the proposal was made. */
+  members: string[];
+  min: number;
+}
+
+/**
  * One approval or rejection.
  *
  * @example
- * for (const d of proposal.approvals) console.log(`${d.identity}: ${d.reason}`);
+ * for (const d of proposal.approvals) console.log(`${d.identity} (for ${d.principal}): ${d.reason}`);
  */
 export interface Decision {
   identity: string;
-  principal?: string;
+  /** The person the decider answers to; approvals are counted per principal. */
+  principal: string;
+  kind?: IdentityKind;
   reason: string;
   at: string;
 }
@@ -113,13 +157,18 @@ export interface Proposal {
   action_hash: string;
   what: string;
   why: string;
-  proposer: string;
   blast_radius: ProposalInput['blast_radius'];
   reversibility: ProposalInput['reversibility'];
   cost_impact_usd: number | null;
   urgency: Urgency;
-  risk: { classes: RiskClass[]; reasons: string[]; declared_mismatch: boolean };
+  proposer: string;
+  /** The person behind the proposer (its owner chain's root); never an approver of this proposal. */
+  proposer_principal: string;
+  risk: Risk;
   required_approvals: number;
+  approver_groups?: ApproverGroup[];
+  /** At least one approval must come from a human identity. */
+  require_human?: boolean;
   approvals: Decision[];
   rejection: Decision | null;
   created_at: string;
@@ -141,57 +190,4 @@ export interface Grant {
   action_hash: string;
   claimed_by: string;
   claimed_at: string;
-}
-
-/**
- * One hash-chained audit event.
- *
- * @example
- * const events: AuditEvent[] = await auditorClient.auditChain(id);
- */
-export interface AuditEvent {
-  seq: number;
-  at: string;
-  type: string;
-  proposal_id: string | null;
-  actor: string;
-  reason: string | null;
-  data: unknown;
-  prev_hash: string;
-  hash: string;
-}
-
-/**
- * The verdict of verifying the whole audit log.
- *
- * @example
- * const result: VerifyResult = await auditorClient.verifyAudit();
- * if (!result.ok) console.error('first bad event', result.first_bad_seq);
- */
-export type VerifyResult = { ok: true; events: number } | { ok: false; first_bad_seq: number; problem: string };
-
-/**
- * One invalid field of a refused request, and how to fix it.
- *
- * @example
- * catch (e) { if (e instanceof InvalidProposal) e.errors.forEach((f: FieldError) => console.error(f.field, f.message)); }
- */
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
-/**
- * An RFC 9457 problem document as the server sends it.
- *
- * @example
- * catch (e) { if (e instanceof ApiError) console.error((e.problem as Problem).code); }
- */
-export interface Problem {
-  type?: string;
-  title?: string;
-  status?: number;
-  detail?: string;
-  code?: string;
-  errors?: FieldError[];
 }

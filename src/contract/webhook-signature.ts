@@ -1,6 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** Headers on every webhook request Countersign signs. */
+/**
+ * Headers on every webhook request Countersign signs.
+ *
+ * @example
+ * const delivery = request.headers[WEBHOOK_HEADERS.delivery];
+ */
 export const WEBHOOK_HEADERS = {
   /** The delivery's id: the same on every retry of one delivery. */
   delivery: 'x-countersign-delivery',
@@ -13,15 +18,30 @@ export const WEBHOOK_HEADERS = {
 /**
  * The signature of one attempt. It covers the timestamp and the delivery id
  * as well as the body, so neither can be swapped onto another request.
+ *
+ * @example
+ * const header = signWebhook(secret, Math.floor(Date.now() / 1000), deliveryId, body); // "v1=…"
  */
 export function signWebhook(secret: string, timestamp: number, delivery: string, body: string): string {
   return `v1=${createHmac('sha256', secret).update(`${timestamp}.${delivery}.${body}`).digest('hex')}`;
 }
 
+/**
+ * What {@link createWebhookVerifier} concluded about one request.
+ *
+ * @example
+ * const check: WebhookCheck = verifier.verify(headers, rawBody);
+ */
 export type WebhookCheck =
   | { ok: true; delivery: string; timestamp: number; duplicate: boolean }
   | { ok: false; problem: string };
 
+/**
+ * Options of {@link createWebhookVerifier}.
+ *
+ * @example
+ * const options: WebhookVerifierOptions = { secret: process.env.COUNTERSIGN_WEBHOOK_SECRET!, toleranceSeconds: 120 };
+ */
 export interface WebhookVerifierOptions {
   secret: string;
   /** Requests signed longer ago (or further ahead) than this are refused. Default 300. */
