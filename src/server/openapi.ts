@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROBLEM_CODES } from '../contract/problem-codes.js';
 import { newIdentitySchema } from '../domain/identity.js';
 import { claimBodySchema, decisionBodySchema, outcomeBodySchema, proposalInputSchema } from '../domain/proposal-schema.js';
 
@@ -27,13 +28,16 @@ export function openApiDocument(): object {
         Proposal: { type: 'object', required: ['id', 'status', 'action', 'action_hash', 'risk', 'required_approvals', 'approvals', 'execution'] },
         Problem: {
           type: 'object',
-          required: ['type', 'title', 'status', 'detail'],
+          required: ['type', 'title', 'status', 'detail', 'code'],
           properties: {
             type: { type: 'string' },
             title: { type: 'string' },
             status: { type: 'integer' },
             detail: { type: 'string' },
+            code: { type: 'string', enum: Object.keys(PROBLEM_CODES) },
             errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+            instance: { type: 'string' },
+            request_id: { type: 'string', description: 'On a 500: the id the failure is logged under' },
           },
         },
       },

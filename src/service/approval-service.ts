@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { actionHash } from '../audit/canonical-json.js';
+import { actionHash } from '../contract/canonical-json.js';
 import { approverStats } from '../domain/approver-stats.js';
 import type { Change } from '../domain/change.js';
 import { decide, expire, type Verdict } from '../domain/decide.js';

@@ -6,6 +6,7 @@ import type { ApprovalService } from '../service/approval-service.js';
 import { createLogStatus } from '../service/log-status.js';
 import type { NoteVerifier } from '../audit/note-key.js';
 import type { IdentityService } from '../service/identity-service.js';
+import { internalError, logUnexpected } from '../server/problem.js';
 import type { Store } from '../store/store.js';
 import type { SafeHtml } from './html.js';
 import { canReadReports, errorPage } from './layout.js';
@@ -51,9 +52,9 @@ export async function uiPlugin(app: FastifyInstance, { store, approvals, identit
     const viewer = await auth.viewerOf(request).catch(() => undefined);
     const context = { viewer: viewer?.identity, csrf: viewer?.csrf, now: clock() };
     if (CountersignError.is(error)) return page(reply, error.status, errorPage(context, error.status, error.detail));
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 503;
-    if (status === 503) request.log.error({ err: error }, 'UI request failed');
-    return page(reply, status, errorPage(context, status, status === 503 ? 'The request could not be completed; try again.' : error.message));
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return page(reply, error.statusCode, errorPage(context, error.statusCode, error.message));
+    logUnexpected(request, error);
+    return page(reply, 500, errorPage(context, 500, internalError(request.id).detail));
   });
 
   app.get('/ui/app.js', (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(assets.js));
