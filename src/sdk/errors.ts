@@ -7,6 +7,7 @@ import type { Proposal } from '../contract/proposal-types.js';
  * process share `Symbol.for` keys, so an error thrown by one copy is still an
  * instance of the other copy's class.
  */
+// The key's name is older than error kinds; it stays so that older copies still recognise these errors.
 const BRANDS = Symbol.for('countersign.sdk.error-kinds');
 
 type Branded = { [BRANDS]?: unknown };
