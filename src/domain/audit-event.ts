@@ -32,4 +32,6 @@ export type AuditEventType =
   | 'execution.recorded'
   | 'attempt.refused'
   | 'identity.created'
+  | 'key.registered'
+  | 'key.revoked'
   | 'policy.loaded';

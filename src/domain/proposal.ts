@@ -6,6 +6,8 @@ export const STATUSES = ['pending', 'approved', 'rejected', 'expired'] as const;
 export type Status = (typeof STATUSES)[number];
 export type ExecutionState = 'not_started' | 'claimed' | 'succeeded' | 'failed';
 export type RiskClass = 'irreversible' | 'blast_radius' | 'cost';
+/** Whether decisions must carry a signature by a registered key (DESIGN.md §8); absent means `optional`. */
+export type SignedDecisions = 'off' | 'optional' | 'required';
 
 export interface Risk {
   classes: RiskClass[];
@@ -25,6 +27,8 @@ export interface Assessment {
   approver_groups?: ApproverGroup[];
   /** At least one approval must come from a human identity. */
   require_human?: boolean;
+  /** Set when it is not the default, `optional`. */
+  signed_decisions?: SignedDecisions;
 }
 
 export interface ApproverGroup {
@@ -40,6 +44,8 @@ export interface Decision {
   kind?: Identity['kind'];
   reason: string;
   at: string;
+  /** The key that signed the decision; its signature is in the decision's audit event. */
+  signature?: { kind: string; key_id: string };
 }
 
 export interface Execution {
@@ -67,6 +73,7 @@ export interface Proposal {
   required_approvals: number;
   approver_groups?: ApproverGroup[];
   require_human?: boolean;
+  signed_decisions?: SignedDecisions;
   approvals: Decision[];
   rejection: Decision | null;
   created_at: string;
@@ -108,6 +115,7 @@ export function openProposal({ id, input, actionHash, proposer, assessment, now 
     required_approvals: assessment.required_approvals,
     ...(assessment.approver_groups?.length ? { approver_groups: assessment.approver_groups } : {}),
     ...(assessment.require_human ? { require_human: true } : {}),
+    ...(assessment.signed_decisions && assessment.signed_decisions !== 'optional' ? { signed_decisions: assessment.signed_decisions } : {}),
     approvals: [],
     rejection: null,
     created_at: at,
@@ -130,6 +138,7 @@ export function openProposal({ id, input, actionHash, proposer, assessment, now 
         required_approvals: assessment.required_approvals,
         ...(proposal.approver_groups ? { approver_groups: proposal.approver_groups } : {}),
         ...(proposal.require_human ? { require_human: true } : {}),
+        ...(proposal.signed_decisions ? { signed_decisions: proposal.signed_decisions } : {}),
         expires_at: proposal.expires_at,
       },
     },

@@ -26,6 +26,8 @@
  */
 export { actionHash } from './action-hash.js';
 export { type ClientOptions, type CountersignClient, createClient } from './client.js';
+export { decisionStatement, type DecisionStatementFields } from '../domain/decision-statement.js';
+export { type DecisionKey, signDecision, type SignedDecisionBody } from './decision-signing.js';
 export {
   ActionMismatch,
   ApiError,

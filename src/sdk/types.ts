@@ -83,6 +83,27 @@ export interface Decision {
   principal?: string;
   reason: string;
   at: string;
+  /** The registered key that signed it, when signed. */
+  signature?: { kind: string; key_id: string };
+}
+
+/**
+ * A key registered to sign one identity's decisions.
+ *
+ * @example
+ * const keys: SigningKeyRecord[] = await client.listKeys();
+ * const usable = keys.filter((k) => k.revoked_at === null);
+ */
+export interface SigningKeyRecord {
+  key_id: string;
+  identity: string;
+  kind: 'key';
+  /** base64url of the raw Ed25519 public key. */
+  public_key: string;
+  label: string | null;
+  created_at: string;
+  revoked_at: string | null;
+  revoked_by: string | null;
 }
 
 /**
@@ -120,6 +141,8 @@ export interface Proposal {
   urgency: Urgency;
   risk: { classes: RiskClass[]; reasons: string[]; declared_mismatch: boolean };
   required_approvals: number;
+  /** Set when decisions must (`required`) or must not (`off`) be signed; absent means `optional`. */
+  signed_decisions?: 'off' | 'optional' | 'required';
   approvals: Decision[];
   rejection: Decision | null;
   created_at: string;
