@@ -4,6 +4,7 @@ import { CheckpointError, openCheckpoint } from '../audit/checkpoint.js';
 import { proveChain } from '../service/audit-proofs.js';
 import { verifyLog } from '../service/audit-service.js';
 import { createCheckpointer } from '../service/checkpointer.js';
+import { checkChainSignatures, withSignature } from '../service/signature-audit.js';
 import type { Store, StoredCheckpoint } from '../store/store.js';
 import { type KeyFlags, localSigner, requireVerifier, verifierOf } from './audit-keys.js';
 import { refusal, usageError } from './cli-error.js';
@@ -64,12 +65,19 @@ export async function auditVerifyWithKeys(store: Store, flags: KeyFlags & { chec
   return result.ok ? 0 : 1;
 }
 
-/** `audit chain ID --verify`: each event's inclusion proof checked offline against the signed checkpoint. */
+/**
+ * `audit chain ID --verify`: each event's inclusion proof checked offline
+ * against the signed checkpoint, and each decision's signature against the
+ * log's own key registrations.
+ */
 export async function auditChainVerify(store: Store, id: string, flags: KeyFlags & { json?: boolean }, out: Out): Promise<0 | 1> {
   const verifier = requireVerifier(flags);
   const events = await store.auditEventsFor(id);
   if (events.length === 0) throw refusal(`no audit events for proposal "${id}"`);
-  const chain = await proveChain(store, events, await currentCheckpoint(store, flags));
+  const checkpoint = await currentCheckpoint(store, flags);
+  const chain = await proveChain(store, events, checkpoint);
+  const signatures = await checkChainSignatures(store, events, checkpoint, verifier);
+  const signaturesOk = [...signatures.verdicts.values()].every((v) => v?.verified !== false);
   let check;
   try {
     check = checkChain(chain, verifier);
@@ -77,14 +85,18 @@ export async function auditChainVerify(store: Store, id: string, flags: KeyFlags
     if (!(error instanceof CheckpointError)) throw error;
     check = { ok: false, tree_size: 0, events: events.map((e) => ({ seq: e.seq, ok: false, problem: error.message })) };
   }
-  if (flags.json) out(JSON.stringify({ ...chain, verification: check }));
-  else {
+  const ok = check.ok && signaturesOk;
+  if (flags.json) {
+    out(JSON.stringify({ ...chain, events: events.map((e) => withSignature(e, signatures.verdicts)), verification: { ...check, ok }, key_events: signatures.keys }));
+  } else {
     const bySeq = new Map(check.events.map((c) => [c.seq, c]));
     for (const e of events) {
       const c = bySeq.get(e.seq)!;
-      out(`${c.ok ? 'ok ' : 'BAD'} ${String(e.seq).padStart(6)}  ${e.at}  ${e.type.padEnd(26)} ${e.actor.padEnd(12)} ${c.problem ?? 'included in the signed tree'}`);
+      const verdict = signatures.verdicts.get(e.seq);
+      const signed = verdict === undefined ? '' : verdict === null ? '; unsigned' : verdict.verified ? `; signed by ${verdict.kind} ${verdict.key_id}: verified` : `; SIGNATURE NOT VERIFIED (${verdict.kind} ${verdict.key_id}): ${verdict.problem}`;
+      out(`${c.ok && verdict?.verified !== false ? 'ok ' : 'BAD'} ${String(e.seq).padStart(6)}  ${e.at}  ${e.type.padEnd(26)} ${e.actor.padEnd(12)} ${c.problem ?? 'included in the signed tree'}${signed}`);
     }
-    out(check.ok ? `OK: ${events.length} events proven against the checkpoint of ${check.tree_size} events signed by ${verifier.name}` : 'NOT PROVEN: see the lines marked BAD');
+    out(ok ? `OK: ${events.length} events proven against the checkpoint of ${check.tree_size} events signed by ${verifier.name}` : 'NOT PROVEN: see the lines marked BAD');
   }
-  return check.ok ? 0 : 1;
+  return ok ? 0 : 1;
 }

@@ -1,5 +1,7 @@
-import type { Proposal } from '../contract/proposal-types.js';
+import type { Decision, Proposal } from '../contract/proposal-types.js';
 import type { ApprovalService } from '../service/approval-service.js';
+
+const signedBy = (d: Decision) => (d.signature ? ` (signed, ${d.signature.kind} ${d.signature.key_id})` : '');
 
 /** A proposal as a person reads it in a terminal. */
 export function formatProposal(p: Proposal): string {
@@ -11,9 +13,9 @@ export function formatProposal(p: Proposal): string {
     `  risk       ${p.risk.classes.length > 0 ? p.risk.classes.join(', ') : 'none'}${p.risk.declared_mismatch ? '  (DECLARED MISMATCH: the action is riskier than declared)' : ''}`,
     ...p.risk.reasons.map((r) => `             - ${r}`),
     `  approvals  ${p.approvals.length} of ${p.required_approvals}`,
-    ...p.approvals.map((a) => `             - ${a.identity} at ${a.at}: ${a.reason}`),
+    ...p.approvals.map((a) => `             - ${a.identity} at ${a.at}${signedBy(a)}: ${a.reason}`),
   ];
-  if (p.rejection) lines.push(`  rejected   by ${p.rejection.identity} at ${p.rejection.at}: ${p.rejection.reason}`);
+  if (p.rejection) lines.push(`  rejected   by ${p.rejection.identity} at ${p.rejection.at}${signedBy(p.rejection)}: ${p.rejection.reason}`);
   lines.push(p.status === 'pending' ? `  expires    ${p.expires_at}` : `  decided    ${p.decided_at}`);
   lines.push(`  execution  ${p.execution.state}${p.execution.claimed_by ? ` by ${p.execution.claimed_by}` : ''}`);
   return lines.join('\n');

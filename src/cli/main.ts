@@ -16,6 +16,7 @@ import { auditChainVerify, auditCheckpoint, auditPublicKey, auditVerifyWithKeys 
 import { usageError } from './cli-error.js';
 import { exitCodeOf, failureOf } from './cli-exit.js';
 import { type DeliveryRow, type ExpiredReport, formatDelivery, formatExpiredReport, formatProposal, formatRow } from './format.js';
+import { keyCommands, signedDecisionBody } from './key-commands.js';
 
 const out = (text: string): void => {
   process.stdout.write(`${text}\n`);
@@ -135,10 +136,14 @@ for (const [verb, route] of [['approve', 'approvals'], ['reject', 'rejections']]
   clientCommand(verb, `${verb} one proposal (a reason is required)`)
     .argument('<id>')
     .requiredOption('--reason <text>', 'why you decide so (recorded in the audit log)')
-    .action(async (id: string, flags: ClientFlags & { reason: string }) =>
-      printProposal(await client(flags)<Proposal>('POST', `${path(id)}/${route}`, { reason: flags.reason }), flags),
-    );
+    .addOption(new Option('--key <file>', 'sign the decision with this registered private key (see "countersign key create")').env('COUNTERSIGN_SIGNING_KEY'))
+    .action(async (id: string, flags: ClientFlags & { reason: string; key?: string }) => {
+      const call = client(flags);
+      const body = flags.key ? await signedDecisionBody(call, id, verb, flags.reason, flags.key) : { reason: flags.reason };
+      printProposal(await call<Proposal>('POST', `${path(id)}/${route}`, body), flags);
+    });
 }
+keyCommands(program, out);
 
 clientCommand('wait', 'wait until a proposal is decided (exit 0 approved, 1 otherwise)')
   .argument('<id>')

@@ -17,6 +17,8 @@ export type AuditEventType =
   | 'execution.recorded'
   | 'attempt.refused'
   | 'identity.created'
+  | 'key.registered'
+  | 'key.revoked'
   | 'policy.loaded';
 
 /**

@@ -48,6 +48,9 @@ export const PROBLEM_CODES = {
   not_executor: 'forbidden',
   cross_origin: 'forbidden',
   csrf: 'forbidden',
+  signature_required: 'forbidden',
+  signature_invalid: 'forbidden',
+  not_your_keys: 'forbidden',
   not_found: 'not_found',
   identity_exists: 'conflict',
   idempotency_key_reused: 'conflict',
@@ -62,6 +65,8 @@ export const PROBLEM_CODES = {
   not_claimed: 'conflict',
   not_claimant: 'conflict',
   outcome_recorded: 'conflict',
+  key_exists: 'conflict',
+  key_revoked: 'conflict',
   internal: 'internal',
 } as const satisfies Record<string, ErrorKind>;
 

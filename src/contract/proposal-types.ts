@@ -120,6 +120,9 @@ export interface ApproverGroup {
  * @example
  * for (const d of proposal.approvals) console.log(`${d.identity} (for ${d.principal}): ${d.reason}`);
  */
+/** Whether decisions must carry a signature by a registered key (DESIGN.md §8); absent means `optional`. */
+export type SignedDecisions = 'off' | 'optional' | 'required';
+
 export interface Decision {
   identity: string;
   /** The person the decider answers to; approvals are counted per principal. */
@@ -127,6 +130,27 @@ export interface Decision {
   kind?: IdentityKind;
   reason: string;
   at: string;
+  /** The registered key that signed it, when signed. */
+  signature?: { kind: string; key_id: string };
+}
+
+/**
+ * A key registered to sign one identity's decisions.
+ *
+ * @example
+ * const keys: SigningKeyRecord[] = await client.listKeys();
+ * const usable = keys.filter((k) => k.revoked_at === null);
+ */
+export interface SigningKeyRecord {
+  key_id: string;
+  identity: string;
+  kind: 'key';
+  /** base64url of the raw Ed25519 public key. */
+  public_key: string;
+  label: string | null;
+  created_at: string;
+  revoked_at: string | null;
+  revoked_by: string | null;
 }
 
 /**
@@ -169,6 +193,8 @@ export interface Proposal {
   approver_groups?: ApproverGroup[];
   /** At least one approval must come from a human identity. */
   require_human?: boolean;
+  /** Set when decisions must (`required`) or must not (`off`) be signed; absent means `optional`. */
+  signed_decisions?: SignedDecisions;
   approvals: Decision[];
   rejection: Decision | null;
   created_at: string;

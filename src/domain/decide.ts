@@ -3,6 +3,7 @@ import { type Change, refused } from './change.js';
 import { conflict, forbidden } from './errors.js';
 import { hasRole, type Identity } from './identity.js';
 import type { ApproverGroup, Decision, Proposal } from './proposal.js';
+import type { DecisionSignature } from './signing-key.js';
 
 export type Verdict = 'approve' | 'reject';
 
@@ -13,6 +14,8 @@ export interface DecisionAttempt {
   now: number;
   /** When this actor first viewed the proposal, if ever (feeds rubber-stamp detection). */
   firstViewedAt?: number;
+  /** A signature already verified over this decision's statement (see decision-signature.ts). */
+  signature?: DecisionSignature;
 }
 
 /**
@@ -49,7 +52,12 @@ export function decide(proposal: Proposal, attempt: DecisionAttempt): Change {
     );
   }
 
-  const decision: Decision = { identity: actor.name, principal: actor.principal, kind: actor.kind, reason, at };
+  const { signature } = attempt;
+  const decision: Decision = {
+    identity: actor.name, principal: actor.principal, kind: actor.kind, reason, at,
+    ...(signature ? { signature: { kind: signature.kind, key_id: signature.key_id } } : {}),
+  };
+  const signed = signature ? { signature } : {};
   const record = {
     proposal_id: proposal.id,
     identity: actor.name,
@@ -63,7 +71,7 @@ export function decide(proposal: Proposal, attempt: DecisionAttempt): Change {
 
   if (verdict === 'reject') {
     const next: Proposal = { ...proposal, status: 'rejected', rejection: decision, decided_at: at };
-    return { proposal: next, decision: record, events: [{ ...base, type: 'proposal.rejected', data: { principal: actor.principal } }] };
+    return { proposal: next, decision: record, events: [{ ...base, type: 'proposal.rejected', data: { principal: actor.principal, ...signed } }] };
   }
 
   const approvals = [...proposal.approvals, decision];
@@ -74,7 +82,7 @@ export function decide(proposal: Proposal, attempt: DecisionAttempt): Change {
     {
       ...base,
       type: 'approval.recorded',
-      data: { principal: actor.principal, count: approvals.length, required: proposal.required_approvals, ...(missing.length ? { still_needed: missing } : {}) },
+      data: { principal: actor.principal, count: approvals.length, required: proposal.required_approvals, ...(missing.length ? { still_needed: missing } : {}), ...signed },
     },
   ];
   if (quorum) {

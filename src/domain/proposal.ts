@@ -1,4 +1,4 @@
-import type { ApproverGroup, Proposal, Risk } from '../contract/proposal-types.js';
+import type { ApproverGroup, Proposal, Risk, SignedDecisions } from '../contract/proposal-types.js';
 import type { AuditEventInput } from './audit-event.js';
 import type { Identity } from './identity.js';
 import type { ProposalInput } from './proposal-schema.js';
@@ -14,6 +14,7 @@ export type {
   ProposalStatus as Status,
   Risk,
   RiskClass,
+  SignedDecisions,
 } from '../contract/proposal-types.js';
 
 /** What the policy decided for one proposal. */
@@ -28,6 +29,8 @@ export interface Assessment {
   approver_groups?: ApproverGroup[];
   /** At least one approval must come from a human identity. */
   require_human?: boolean;
+  /** Set when it is not the default, `optional`. */
+  signed_decisions?: SignedDecisions;
 }
 
 export interface NewProposal {
@@ -63,6 +66,7 @@ export function openProposal({ id, input, actionHash, proposer, assessment, now 
     required_approvals: assessment.required_approvals,
     ...(assessment.approver_groups?.length ? { approver_groups: assessment.approver_groups } : {}),
     ...(assessment.require_human ? { require_human: true } : {}),
+    ...(assessment.signed_decisions && assessment.signed_decisions !== 'optional' ? { signed_decisions: assessment.signed_decisions } : {}),
     approvals: [],
     rejection: null,
     created_at: at,
@@ -85,6 +89,7 @@ export function openProposal({ id, input, actionHash, proposer, assessment, now 
         required_approvals: assessment.required_approvals,
         ...(proposal.approver_groups ? { approver_groups: proposal.approver_groups } : {}),
         ...(proposal.require_human ? { require_human: true } : {}),
+        ...(proposal.signed_decisions ? { signed_decisions: proposal.signed_decisions } : {}),
         expires_at: proposal.expires_at,
       },
     },

@@ -5,6 +5,7 @@ import type { Finding } from './classifiers/finding.js';
 import { matchesAny } from './glob.js';
 import type { Policy } from './policy-config.js';
 import { applyRules } from './rule-apply.js';
+import { signedDecisionsFor } from './signed-decisions.js';
 
 const ORDER: RiskClass[] = ['irreversible', 'blast_radius', 'cost'];
 
@@ -47,6 +48,7 @@ export function assess(input: ProposalInput, policy: Policy): Assessment {
   const floor = classes.length > 0 || rules.demandsApproval ? 2 : 0;
   const groups: ApproverGroup[] = rules.groups;
   const required = Math.max(floor, rules.approvals, groups.reduce((n, g) => n + g.min, 0));
+  const signed = signedDecisionsFor(policy.signed_decisions, classes, rules.signedDecisions);
   const timeout = Math.min(policy.timeouts_ms[input.urgency], ...rules.timeouts_ms.map((t) => t[input.urgency] ?? Infinity));
 
   return {
@@ -56,5 +58,6 @@ export function assess(input: ProposalInput, policy: Policy): Assessment {
     rule: required > 0 ? ['two_person', ...rules.names].join('+') : 'no_risk_class',
     ...(groups.length ? { approver_groups: groups } : {}),
     ...(rules.requireHuman ? { require_human: true } : {}),
+    ...(signed !== 'optional' ? { signed_decisions: signed } : {}),
   };
 }

@@ -8,6 +8,7 @@ import { PolicyError } from './policy-error.js';
 import { type NotificationSettings, notificationSettings, notificationsSchema } from './notification-config.js';
 import { globToRegExp } from './glob.js';
 import { compileRule, durationSchema as duration, type Rule, ruleSchema } from './policy-rules.js';
+import { type SignedDecisionsSetting, signedDecisionsSchema } from './signed-decisions.js';
 
 /** The policy file (contract §6). Every key is optional; the defaults are the contract's. */
 const policyFileSchema = z.strictObject({
@@ -37,6 +38,8 @@ const policyFileSchema = z.strictObject({
   mcp_tools: z.array(mcpToolRuleSchema).default([]),
   /** Webhooks told about new proposals, decisions, expiries and flagged approvers. */
   notifications: notificationsSchema.prefault({}),
+  /** Whether decisions must be signed by a registered key (DESIGN.md §8): a level, or one per risk class. */
+  signed_decisions: signedDecisionsSchema.prefault('optional'),
 }).superRefine((p, ctx) => {
   const seen = new Set<string>();
   p.rules.forEach((rule, i) => {
@@ -64,6 +67,7 @@ export interface Policy {
   /** Rules for `mcp_tool` actions by tool-name glob and argument patterns. */
   mcp_tools: readonly McpToolRule[];
   notifications: NotificationSettings;
+  signed_decisions: SignedDecisionsSetting;
   /** The file as read, for reports. */
   source: z.infer<typeof policyFileSchema>;
 }
@@ -115,6 +119,7 @@ export function parsePolicy(text: string, origin = 'policy'): Policy {
     rules: p.rules.map(compileRule),
     mcp_tools: p.mcp_tools,
     notifications: notificationSettings(p.notifications),
+    signed_decisions: p.signed_decisions,
     source: p,
   });
 }

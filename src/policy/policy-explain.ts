@@ -1,4 +1,4 @@
-import type { ApproverGroup, RiskClass } from '../domain/proposal.js';
+import type { ApproverGroup, RiskClass, SignedDecisions } from '../domain/proposal.js';
 import { actionSchema, parseInput, type ProposalInput, proposalInputSchema } from '../domain/proposal-schema.js';
 import { assess } from './assess.js';
 import type { Policy } from './policy-config.js';
@@ -10,6 +10,7 @@ export interface Explanation {
   required_approvals: number;
   approver_groups: ApproverGroup[];
   require_human: boolean;
+  signed_decisions: SignedDecisions;
   timeout: string;
   rule: string;
 }
@@ -40,6 +41,7 @@ export function explain(value: unknown, policy: Policy): Explanation {
     required_approvals: a.required_approvals,
     approver_groups: a.approver_groups ?? [],
     require_human: a.require_human ?? false,
+    signed_decisions: a.signed_decisions ?? 'optional',
     timeout: human(a.timeout_ms),
     rule: a.rule,
   };
@@ -51,6 +53,7 @@ export function formatExplanation(e: Explanation): string {
     `approvals  ${e.required_approvals}${e.required_approvals === 0 ? ' (approved by policy at once)' : ''}`,
     ...e.approver_groups.map((g) => `  group    ${g.min} from ${g.group} (${g.members.join(', ')})`),
     ...(e.require_human ? ['  human    at least one approver must be a human'] : []),
+    `signed     ${e.signed_decisions}${e.signed_decisions === 'required' ? ' (each decision must be signed by a registered key)' : ''}`,
     `timeout    ${e.timeout}`,
     `rule       ${e.rule}`,
     ...(e.declared_mismatch ? ['mismatch   the action carries a class its declaration denied'] : []),

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { ACTION_TYPES, URGENCIES } from '../domain/proposal-schema.js';
-import type { RiskClass } from '../domain/proposal.js';
+import type { RiskClass, SignedDecisions } from '../domain/proposal.js';
 import { parseDuration } from './duration.js';
 import { globToRegExp } from './glob.js';
+import { signedDecisionLevel } from './signed-decisions.js';
 
 export const RISK_CLASSES = ['irreversible', 'blast_radius', 'cost'] as const;
 
@@ -35,6 +36,8 @@ export const ruleSchema = z.strictObject({
   approvals: z.number().int().min(2, 'must be at least 2: a risk class always needs two people').max(20).optional(),
   approver_groups: z.record(z.string(), z.number().int().min(1).max(20)).optional(),
   require_human: z.boolean().optional(),
+  /** Raises (never lowers) the signed-decisions level for what the rule matches. */
+  signed_decisions: signedDecisionLevel.optional(),
   timeouts: z.partialRecord(z.enum(URGENCIES), durationSchema).optional(),
 });
 
@@ -60,6 +63,7 @@ export interface Rule {
   approvals?: number;
   approver_groups?: Record<string, number>;
   require_human?: boolean;
+  signed_decisions?: SignedDecisions;
   timeouts_ms?: Partial<Record<(typeof URGENCIES)[number], number>>;
 }
 
@@ -88,6 +92,7 @@ export function compileRule(r: RuleInput): Rule {
     approvals: r.approvals,
     approver_groups: r.approver_groups,
     require_human: r.require_human,
+    signed_decisions: r.signed_decisions,
     timeouts_ms: r.timeouts
       ? Object.fromEntries(Object.entries(r.timeouts).map(([u, d]) => [u, parseDuration(d as string)!]))
       : undefined,

@@ -15,6 +15,9 @@ export function policySummary(policy: Policy): string[] {
     'Every proposal, decision, refused attempt, expiry, claim and outcome is an audit event in a hash chain and an RFC 6962 Merkle tree. A signed checkpoint covers the approvals before any execution is granted; checkpoints kept outside the database prove the log was neither cut nor rewritten.',
     `Approvers are reviewed for rubber-stamping: after ${s.rubber_stamp.min_decisions} decisions, an approval rate above ${Math.round(s.rubber_stamp.max_approval_rate * 100)} % a median review under ${s.rubber_stamp.min_median_review_seconds} s, or more than ${s.rubber_stamp.max_burst_approvals} approvals each within ${s.rubber_stamp.burst_seconds} s of the previous one is flagged.`,
   ];
+  const sd = s.signed_decisions;
+  const perClass = (['irreversible', 'blast_radius', 'cost'] as const).filter((c) => sd[c]).map((c) => `${c.replace('_', ' ')}: ${sd[c]}`);
+  lines.push(`Signed decisions (each approval or rejection signed with a key registered to the approver, checkable offline from the log): ${sd.default}${perClass.length ? `; ${perClass.join(', ')}` : ''}.`);
   if (s.unknown === 'require_approval') lines.push('Commands the policy cannot analyse need approval as if risky.');
   for (const rule of policy.rules) {
     const needs = [rule.classes.length ? `adds ${rule.classes.join(', ')}` : '', rule.approvals ? `needs ${rule.approvals} approvals` : '', rule.require_human ? 'needs a human approver' : '']

@@ -1,4 +1,4 @@
-import type { ApproverGroup, RiskClass } from '../domain/proposal.js';
+import type { ApproverGroup, RiskClass, SignedDecisions } from '../domain/proposal.js';
 import type { ProposalInput } from '../domain/proposal-schema.js';
 import type { Finding } from './classifiers/finding.js';
 import type { Policy } from './policy-config.js';
@@ -13,6 +13,7 @@ export interface RuleOutcome {
   approvals: number;
   groups: ApproverGroup[];
   requireHuman: boolean;
+  signedDecisions: SignedDecisions[];
   demandsApproval: boolean;
   timeouts_ms: NonNullable<Rule['timeouts_ms']>[];
 }
@@ -22,6 +23,7 @@ function demands(rule: Rule): string[] {
   if (rule.approvals) out.push(`${rule.approvals} approvals`);
   for (const [g, n] of Object.entries(rule.approver_groups ?? {})) out.push(`${n} from group ${g}`);
   if (rule.require_human) out.push('a human approver');
+  if (rule.signed_decisions === 'required') out.push('signed decisions');
   for (const [u, ms] of Object.entries(rule.timeouts_ms ?? {})) out.push(`${u} timeout ${Math.round(ms / 60_000)}m`);
   return out;
 }
@@ -42,6 +44,7 @@ export function applyRules(input: ProposalInput, policy: Policy, found: Readonly
     approvals: Math.max(0, ...fired.map((r) => r.approvals ?? 0)),
     groups: [...groupMin].map(([group, min]) => ({ group, min, members: policy.approver_groups[group] ?? [] })),
     requireHuman: fired.some((r) => r.require_human),
+    signedDecisions: fired.flatMap((r) => (r.signed_decisions ? [r.signed_decisions] : [])),
     demandsApproval: fired.some((r) => r.approvals || r.approver_groups || r.require_human),
     timeouts_ms: fired.flatMap((r) => (r.timeouts_ms ? [r.timeouts_ms] : [])),
   };

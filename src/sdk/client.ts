@@ -1,5 +1,6 @@
 import type { AuditEvent, VerifyResult } from '../contract/audit-types.js';
-import type { Grant, Proposal, ProposalInput, ProposalStatus } from '../contract/proposal-types.js';
+import type { Grant, Proposal, ProposalInput, ProposalStatus, SigningKeyRecord } from '../contract/proposal-types.js';
+import { type DecisionKey, signDecision } from './decision-signing.js';
 import { createGate, type Gate, type GateOptions } from './gate.js';
 import { createRequest, type HttpOptions } from './http.js';
 
@@ -35,6 +36,9 @@ function queryString(values: Record<string, string | number | undefined>): strin
  */
 export function createClient(options: ClientOptions) {
   const request = createRequest(options);
+  const decide = async (id: string, verdict: 'approve' | 'reject', reason: string, key: DecisionKey | undefined) =>
+    request<Proposal>('POST', `${proposalPath(id)}/${verdict === 'approve' ? 'approvals' : 'rejections'}`, key ? await signDecision((path) => request('GET', path), id, verdict, reason, key) : { reason });
+  const keyPath = (keyId: string) => `/v1/keys/${encodeURIComponent(keyId)}`;
   const api = {
     /**
      * `POST /v1/proposals`: propose an action. Throws `InvalidProposal` with field errors on 400.
@@ -51,10 +55,19 @@ export function createClient(options: ClientOptions) {
     /** `GET /v1/proposals/:id/decision?wait=S`: returns once decided, or after `waitSeconds` (server caps at 300). */
     waitForDecision: (id: string, waitSeconds: number, signal?: AbortSignal) =>
       request<Proposal>('GET', `${proposalPath(id)}/decision?wait=${Math.max(0, waitSeconds).toFixed(3)}`, undefined, signal),
-    /** `POST /v1/proposals/:id/approvals`: approve one proposal; a reason is required. */
-    approve: (id: string, reason: string) => request<Proposal>('POST', `${proposalPath(id)}/approvals`, { reason }),
-    /** `POST /v1/proposals/:id/rejections`: reject one proposal; a reason is required. */
-    reject: (id: string, reason: string) => request<Proposal>('POST', `${proposalPath(id)}/rejections`, { reason }),
+    /**
+     * `POST /v1/proposals/:id/approvals`: approve one proposal; a reason is required. With
+     * `options.key` (a registered key's private half) the decision is signed (DESIGN.md §8).
+     */
+    approve: (id: string, reason: string, options: { key?: DecisionKey } = {}) => decide(id, 'approve', reason, options.key),
+    /** `POST /v1/proposals/:id/rejections`: reject one proposal; a reason is required; signed with `options.key`. */
+    reject: (id: string, reason: string, options: { key?: DecisionKey } = {}) => decide(id, 'reject', reason, options.key),
+    /** `POST /v1/keys`: register a public key (PEM, or base64url of its 32 bytes) that signs your decisions. */
+    registerKey: (publicKey: string, label?: string) => request<SigningKeyRecord>('POST', '/v1/keys', { public_key: publicKey, ...(label ? { label } : {}) }),
+    /** `GET /v1/keys`: your keys, revoked ones included (an admin may name another identity). */
+    listKeys: async (identity?: string) => (await request<{ items: SigningKeyRecord[] }>('GET', `/v1/keys${queryString({ identity })}`)).items,
+    /** `POST /v1/keys/:key_id/revocation`: revoke a key at once. */
+    revokeKey: (keyId: string, reason?: string) => request<SigningKeyRecord>('POST', `${keyPath(keyId)}/revocation`, reason ? { reason } : {}),
     /** `POST /v1/proposals/:id/execution`: claim the one execution of an approved action. */
     claimExecution: async (id: string, actionHash: string) =>
       (await request<{ grant: Grant }>('POST', `${proposalPath(id)}/execution`, { action_hash: actionHash })).grant,

@@ -51,6 +51,8 @@ export {
   type WebhookVerifierOptions,
 } from '../contract/webhook-signature.js';
 export { type ClientOptions, type CountersignClient, createClient } from './client.js';
+export { decisionStatement, type DecisionStatementFields } from '../contract/decision-statement.js';
+export { type DecisionKey, signDecision, type SignedDecisionBody } from './decision-signing.js';
 export {
   ActionMismatch,
   ApiError,

@@ -13,8 +13,10 @@ import { proveChain } from '../service/audit-proofs.js';
 import { verifyLog } from '../service/audit-service.js';
 import type { Checkpointer } from '../service/checkpointer.js';
 import type { IdentityService } from '../service/identity-service.js';
+import { createKeyService } from '../service/key-service.js';
 import type { Store } from '../store/store.js';
 import { uiPlugin } from '../ui/ui-plugin.js';
+import { keyRoutes } from './key-routes.js';
 import { openApiDocument } from './openapi.js';
 import { handleError } from './problem.js';
 
@@ -149,6 +151,7 @@ export function buildApp({ store, approvals, identities, errorLog, clock = Date.
       const { identity, token } = await identities.add(input, request.identity.name);
       return reply.code(201).send({ ...identity, token });
     });
+    keyRoutes(v1, createKeyService({ keys: store, clock }));
 
     v1.get('/audit/verify', async (request): Promise<VerifyResult> => {
       requireRole(request.identity, AUDIT_ROLES);

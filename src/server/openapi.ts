@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { PROBLEM_CODES } from '../contract/problem-codes.js';
 import { newIdentitySchema } from '../domain/identity.js';
-import { claimBodySchema, decisionBodySchema, outcomeBodySchema, proposalInputSchema } from '../domain/proposal-schema.js';
+import { signedDecisionBodySchema } from '../domain/decision-signature.js';
+import { claimBodySchema, outcomeBodySchema, proposalInputSchema } from '../domain/proposal-schema.js';
+import { registerKeyBodySchema, revokeKeyBodySchema } from '../domain/signing-key.js';
 
 const problem = { description: 'RFC 9457 problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
 const json = (schema: object, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
@@ -21,7 +23,10 @@ export function openApiDocument(): object {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: {
         ProposalInput: z.toJSONSchema(proposalInputSchema, { io: 'input', unrepresentable: 'any' }),
-        DecisionBody: z.toJSONSchema(decisionBodySchema, { io: 'input' }),
+        DecisionBody: z.toJSONSchema(signedDecisionBodySchema, { io: 'input' }),
+        NewKey: z.toJSONSchema(registerKeyBodySchema, { io: 'input' }),
+        KeyRevocation: z.toJSONSchema(revokeKeyBodySchema, { io: 'input' }),
+        Key: { type: 'object', required: ['key_id', 'identity', 'kind', 'public_key', 'created_at', 'revoked_at'] },
         ClaimBody: z.toJSONSchema(claimBodySchema, { io: 'input' }),
         OutcomeBody: z.toJSONSchema(outcomeBodySchema, { io: 'input' }),
         NewIdentity: z.toJSONSchema(newIdentitySchema, { io: 'input' }),
@@ -79,6 +84,18 @@ export function openApiDocument(): object {
       '/v1/audit/proposals/{id}': { get: { summary: 'The audit chain of one proposal: events, an RFC 9162 inclusion proof for each, the signed checkpoint they lead to, and the public key', parameters: idParam, responses: { 200: json({ type: 'object', required: ['events'], properties: { events: { type: 'array' }, proofs: { type: 'array' }, checkpoint: { type: ['object', 'null'] }, public_key: { type: 'string' } } }), 401: problem, 403: problem, 404: problem } } },
       '/v1/identities': {
         post: { summary: 'Add an identity (admin); its token is in the answer, shown once', requestBody: body('NewIdentity'), responses: { 201: json({ type: 'object' }, 'Created'), 400: problem, 401: problem, 403: problem, 409: problem } },
+      },
+      '/v1/keys': {
+        post: { summary: 'Register a public key (Ed25519) that signs your decisions; an audit event carries it', requestBody: body('NewKey'), responses: { 201: json({ $ref: '#/components/schemas/Key' }, 'Created'), 400: problem, 401: problem, 409: problem } },
+        get: {
+          summary: "Your keys (an admin may name another identity's)",
+          parameters: [{ name: 'identity', in: 'query', schema: { type: 'string' } }],
+          responses: { 200: json({ type: 'object', properties: { identity: { type: 'string' }, items: { type: 'array', items: { $ref: '#/components/schemas/Key' } } } }), 401: problem, 403: problem },
+        },
+      },
+      '/v1/keys/{key_id}': { get: { summary: 'One of your keys', parameters: [{ name: 'key_id', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: json({ $ref: '#/components/schemas/Key' }), 401: problem, 404: problem } } },
+      '/v1/keys/{key_id}/revocation': {
+        post: { summary: 'Revoke a key at once (yours, or any as admin); an audit event records it', parameters: [{ name: 'key_id', in: 'path', required: true, schema: { type: 'string' } }], requestBody: { required: false, content: body('KeyRevocation').content }, responses: { 200: json({ $ref: '#/components/schemas/Key' }), 400: problem, 401: problem, 404: problem, 409: problem } },
       },
       '/v1/audit/verify': { get: { summary: 'Verify the whole audit log', responses: { 200: json({ type: 'object' }), 401: problem, 403: problem } } },
       '/v1/reports/approvers': {

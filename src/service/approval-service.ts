@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { actionHash } from '../contract/canonical-json.js';
 import { approverStats } from '../domain/approver-stats.js';
 import type { Change } from '../domain/change.js';
-import { decide, expire, type Verdict } from '../domain/decide.js';
+import { expire, type Verdict } from '../domain/decide.js';
+import { checkSignature, decideSigned, signedDecisionBodySchema } from '../domain/decision-signature.js';
 import { conflict, forbidden, notFound } from '../domain/errors.js';
 import { claim, grantOf, recordOutcome } from '../domain/execution.js';
 import { hasRole, type Identity } from '../domain/identity.js';
 import { openProposal, type Proposal, type Status } from '../domain/proposal.js';
 import {
   claimBodySchema,
-  decisionBodySchema,
   outcomeBodySchema,
   parseInput,
   proposalInputSchema,
@@ -51,10 +51,12 @@ export function createApprovalService({ store, policy, clock, newId = randomUUID
   }
 
   async function decideOne(id: string, actor: Identity, body: unknown, verdict: Verdict): Promise<Proposal> {
-    await load(id);
-    const { reason } = parseInput(decisionBodySchema, body);
-    const firstViewedAt = await store.firstViewedAt(id, actor.name);
-    return apply(id, (p) => decide(p, { verdict, actor, reason, now: clock(), firstViewedAt }));
+    const proposal = await load(id);
+    const { reason, signature } = parseInput(signedDecisionBodySchema, body);
+    const [firstViewedAt, key] = await Promise.all([store.firstViewedAt(id, actor.name), signature && store.getKey(signature.key_id)]);
+    // What a signature covers (id, action_hash, level) never changes, so it is checked outside the transaction.
+    const check = checkSignature({ proposal, verdict, actor, reason, signature, key });
+    return apply(id, (p) => decideSigned(p, { verdict, actor, reason, now: clock(), firstViewedAt }, check));
   }
 
   return {

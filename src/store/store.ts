@@ -3,6 +3,7 @@ import type { Change, DecisionRecord } from '../domain/change.js';
 import type { Identity } from '../domain/identity.js';
 import type { Proposal, Status } from '../domain/proposal.js';
 import type { Hash, NodeRef } from '../audit/merkle.js';
+import type { KeyStore } from './key-store.js';
 
 /** A stored identity with the credential that authenticates it. */
 export interface IdentityRecord {
@@ -89,7 +90,7 @@ export interface AuditRowReader {
  * changes state also appends its audit events in the same transaction, sealed
  * into the hash chain in commit order.
  */
-export interface Store {
+export interface Store extends KeyStore {
   /**
    * Stores a new proposal with its events. With `once`, a proposal the same
    * proposer already stored under the same key is returned instead, and

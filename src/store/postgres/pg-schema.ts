@@ -198,4 +198,25 @@ export const MIGRATIONS: string[] = [
     END IF;
   END $$;
   `,
+  `
+  -- Keys that sign decisions, per identity. The audit log holds the same facts
+  -- (key.registered with the public key, key.revoked), so signatures verify from the log alone.
+  CREATE TABLE signing_keys (
+    key_id text PRIMARY KEY,
+    identity text NOT NULL REFERENCES identities (name),
+    kind text NOT NULL,
+    public_key text NOT NULL,
+    label text,
+    created_at text NOT NULL,
+    revoked_at text,
+    revoked_by text
+  );
+  CREATE INDEX signing_keys_by_identity ON signing_keys (identity, created_at);
+  DO $$
+  BEGIN
+    IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'countersign_app') THEN
+      GRANT SELECT, INSERT, UPDATE ON signing_keys TO countersign_app;
+    END IF;
+  END $$;
+  `,
 ];

@@ -6,6 +6,7 @@ import type { AuditEventRow } from '../../domain/audit-event.js';
 import { AUDIT_COLUMNS, AUDIT_ROW_COLUMNS, appendEvents, backfillMerkle, readNodes, toEvent } from './pg-audit.js';
 import type { StoredCheckpoint } from '../store.js';
 import { type ChangeFeed, listenForChanges } from './pg-changes.js';
+import { pgKeyStore } from './pg-keys.js';
 import { migrate } from './pg-migrate.js';
 import { clientConfig, createPool, inTransaction, type PgConnection } from './pg-pool.js';
 
@@ -40,6 +41,7 @@ export async function openPostgresStore(connection: PgConnection): Promise<Store
   }
 
   return {
+    ...pgKeyStore(pool, channel),
     async insertProposal(proposal, events, once) {
       return inTransaction(pool, async (client): Promise<InsertResult> => {
         // A racing insert with the same key makes this one wait for it, then do nothing.

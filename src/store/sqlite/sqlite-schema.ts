@@ -119,4 +119,19 @@ export const MIGRATIONS: string[] = [
     expires_at INTEGER NOT NULL
   ) STRICT;
   `,
+  `
+  -- Keys that sign decisions, per identity. The audit log holds the same facts
+  -- (key.registered with the public key, key.revoked), so signatures verify from the log alone.
+  CREATE TABLE signing_keys (
+    key_id TEXT PRIMARY KEY,
+    identity TEXT NOT NULL REFERENCES identities (name),
+    kind TEXT NOT NULL,
+    public_key TEXT NOT NULL,
+    label TEXT,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT,
+    revoked_by TEXT
+  ) STRICT;
+  CREATE INDEX signing_keys_by_identity ON signing_keys (identity, created_at);
+  `,
 ];

@@ -8,6 +8,7 @@ import { canonicalJson } from '../../audit/canonical-json.js';
 import { type ChainHead, EMPTY_HEAD, sealEvent } from '../../audit/hash-chain.js';
 import type { Delivery, IdentityRecord, InsertResult, Store, ViewRecord } from '../store.js';
 import { createGroupCommitter } from './group-commit.js';
+import { sqliteKeyStore } from './sqlite-keys.js';
 import { ROWS_AFTER } from './sqlite-audit-rows.mjs';
 import { sqliteMerkle } from './sqlite-merkle.js';
 import { MIGRATIONS } from './sqlite-schema.js';
@@ -129,6 +130,7 @@ export function openSqliteStore(file: string): Store {
   }
 
   return {
+    ...sqliteKeyStore(db, commit, append),
     async insertProposal(proposal, events, once) {
       const result = await commit((): InsertResult => {
         const existing = once && sql.byIdempotencyKey.get(proposal.proposer, once.key);
