@@ -198,4 +198,14 @@ export const MIGRATIONS: string[] = [
     END IF;
   END $$;
   `,
+  `
+  -- Stored checkpoints are append-only like the log: changing or removing one is an error.
+  CREATE TRIGGER checkpoints_no_update BEFORE UPDATE OR DELETE ON checkpoints
+    FOR EACH ROW EXECUTE FUNCTION append_only_refuse();
+  CREATE TRIGGER checkpoints_no_truncate BEFORE TRUNCATE ON checkpoints
+    FOR EACH STATEMENT EXECUTE FUNCTION append_only_refuse();
+  `,
 ];
+
+/** The first version whose tables hold everything the auditor commands read. */
+export const READABLE_FROM = 3;
