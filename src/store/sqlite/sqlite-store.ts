@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { ReadOnlyStore, Store } from '../store.js';
 import { createGroupCommitter } from './group-commit.js';
@@ -55,6 +56,7 @@ export function openSqliteStore(file: string): Store {
  * is built there from the events.
  */
 export function openReadOnlySqliteStore(file: string): ReadOnlyStore {
+  if (!existsSync(file)) throw new Error('no such file');
   let db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     db.pragma('busy_timeout = 5000');
