@@ -10,7 +10,7 @@ import { createCheckpointer } from '../../src/service/checkpointer.js';
 import { clientConfig } from '../../src/store/postgres/pg-pool.js';
 import { openPostgresStore } from '../../src/store/postgres/pg-store.js';
 import { api, dropTableProposal, startTestServer, tempDir, type TestServer } from '../support/harness.js';
-import { freshDatabase, TEST_PG_URL, uniqueName } from '../support/postgres.js';
+import { admin, freshDatabase, TEST_PG_URL, uniqueName } from '../support/postgres.js';
 import { CLI, type CliResult } from '../support/run-cli.js';
 import { newProposal, person, T0 } from '../store/store-fixtures.js';
 
@@ -113,17 +113,8 @@ describe.skipIf(!TEST_PG_URL)('auditor commands on PostgreSQL as a role with SEL
   let id: string;
   let keyFile: string;
   const role = uniqueName('cs_auditor');
-  const owner = async <T>(url: string, use: (client: pg.Client) => Promise<T>) => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      return await use(client);
-    } finally {
-      await client.end();
-    }
-  };
   const counts = () =>
-    owner(db.url, async (c) => (await c.query('SELECT (SELECT count(*) FROM audit_events) AS events, (SELECT count(*) FROM merkle_nodes) AS nodes, (SELECT count(*) FROM checkpoints) AS checkpoints')).rows[0]);
+    admin(db.url, async (c) => (await c.query('SELECT (SELECT count(*) FROM audit_events) AS events, (SELECT count(*) FROM merkle_nodes) AS nodes, (SELECT count(*) FROM checkpoints) AS checkpoints')).rows[0]);
 
   beforeAll(async () => {
     db = await freshDatabase(TEST_PG_URL!);
@@ -145,7 +136,7 @@ describe.skipIf(!TEST_PG_URL)('auditor commands on PostgreSQL as a role with SEL
     } finally {
       await store.close();
     }
-    await owner(db.url, async (c) => {
+    await admin(db.url, async (c) => {
       await c.query(`CREATE ROLE ${role} LOGIN`);
       await c.query(`GRANT USAGE ON SCHEMA public TO ${role}`);
       await c.query(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${role}`);
@@ -157,7 +148,7 @@ describe.skipIf(!TEST_PG_URL)('auditor commands on PostgreSQL as a role with SEL
 
   afterAll(async () => {
     await db?.drop();
-    await owner(TEST_PG_URL!, (c) => c.query(`DROP ROLE IF EXISTS ${role}`));
+    await admin(TEST_PG_URL!, (c) => c.query(`DROP ROLE IF EXISTS ${role}`));
   });
 
   it('succeeds at every command and writes no row', async () => {
