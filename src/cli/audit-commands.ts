@@ -1,12 +1,12 @@
 import type { AuditEvent } from '../domain/audit-event.js';
 import { csvCell } from '../audit/csv.js';
 import { allEvents } from '../service/audit-service.js';
-import type { Store } from '../store/store.js';
+import type { AuditLogReader } from '../store/audit-log-store.js';
 import { refusal, usageError } from './cli-error.js';
 
 type Out = (text: string) => void;
 
-export async function auditChain(store: Store, id: string, json: boolean, out: Out): Promise<void> {
+export async function auditChain(store: AuditLogReader, id: string, json: boolean, out: Out): Promise<void> {
   const events = await store.auditEventsFor(id);
   if (events.length === 0) throw refusal(`no audit events for proposal "${id}"`);
   if (json) return out(JSON.stringify({ events }));
@@ -15,7 +15,7 @@ export async function auditChain(store: Store, id: string, json: boolean, out: O
 
 const COLUMNS = ['seq', 'at', 'type', 'proposal_id', 'actor', 'reason', 'data', 'prev_hash', 'hash'] as const;
 
-export async function auditExport(store: Store, format: string, write: (chunk: string) => void): Promise<void> {
+export async function auditExport(store: AuditLogReader, format: string, write: (chunk: string) => void): Promise<void> {
   if (format !== 'jsonl' && format !== 'csv') throw usageError('--format must be jsonl or csv');
   if (format === 'csv') write(`${COLUMNS.join(',')}\n`);
   for await (const event of allEvents(store)) {

@@ -3,29 +3,31 @@ import { checkChain } from '../audit/chain-check.js';
 import { CheckpointError, openCheckpoint } from '../audit/checkpoint.js';
 import { proveChain } from '../service/audit-proofs.js';
 import { verifyLog } from '../service/audit-service.js';
-import { createCheckpointer } from '../service/checkpointer.js';
+import { signTreeAt } from '../service/checkpointer.js';
 import { checkChainSignatures, withSignature } from '../service/signature-audit.js';
-import type { Store, StoredCheckpoint } from '../store/store.js';
+import type { AuditLogReader, StoredCheckpoint } from '../store/audit-log-store.js';
 import { type KeyFlags, localSigner, requireVerifier, verifierOf } from './audit-keys.js';
 import { refusal, usageError } from './cli-error.js';
 
 type Out = (text: string) => void;
 
-/** The newest checkpoint; signed now if this machine holds the key, so it covers the whole log. */
-export async function currentCheckpoint(store: Store, flags: KeyFlags): Promise<StoredCheckpoint | undefined> {
+/**
+ * The newest checkpoint; if this machine holds the key and the log has grown
+ * since, one signed now (kept in memory: the database is only read), so it
+ * covers the whole log.
+ */
+export async function currentCheckpoint(store: AuditLogReader, flags: KeyFlags): Promise<StoredCheckpoint | undefined> {
   const signer = localSigner(flags);
-  if (!signer) return store.latestCheckpoint();
-  const checkpoints = createCheckpointer({ store, signer, clock: Date.now });
-  const checkpoint = await checkpoints.coverNow();
-  await checkpoints.stored();
-  return checkpoint;
+  const [stored, size] = await Promise.all([store.latestCheckpoint(), store.auditTreeSize()]);
+  if (!signer || size === 0 || (stored && stored.tree_size >= size)) return stored;
+  return signTreeAt(store, size, signer, Date.now);
 }
 
 export function auditPublicKey(flags: KeyFlags, out: Out): void {
   out(requireVerifier(flags).text);
 }
 
-export async function auditCheckpoint(store: Store, flags: KeyFlags & { out: string; json?: boolean }, out: Out): Promise<void> {
+export async function auditCheckpoint(store: AuditLogReader, flags: KeyFlags & { out: string; json?: boolean }, out: Out): Promise<void> {
   const checkpoint = await currentCheckpoint(store, flags);
   if (!checkpoint) throw refusal('no signed checkpoint yet (the log is empty, or the server has not signed one)');
   await writeFile(flags.out, checkpoint.note).catch((error: NodeJS.ErrnoException) => {
@@ -36,7 +38,7 @@ export async function auditCheckpoint(store: Store, flags: KeyFlags & { out: str
 }
 
 /** Exit 0 intact (and extending the witnessed checkpoint), 1 tampered. */
-export async function auditVerifyWithKeys(store: Store, flags: KeyFlags & { checkpoint?: string; json?: boolean }, out: Out): Promise<0 | 1> {
+export async function auditVerifyWithKeys(store: AuditLogReader, flags: KeyFlags & { checkpoint?: string; json?: boolean }, out: Out): Promise<0 | 1> {
   let witnessed;
   if (flags.checkpoint) {
     const verifier = requireVerifier(flags);
@@ -70,7 +72,7 @@ export async function auditVerifyWithKeys(store: Store, flags: KeyFlags & { chec
  * against the signed checkpoint, and each decision's signature against the
  * log's own key registrations.
  */
-export async function auditChainVerify(store: Store, id: string, flags: KeyFlags & { json?: boolean }, out: Out): Promise<0 | 1> {
+export async function auditChainVerify(store: AuditLogReader, id: string, flags: KeyFlags & { json?: boolean }, out: Out): Promise<0 | 1> {
   const verifier = requireVerifier(flags);
   const events = await store.auditEventsFor(id);
   if (events.length === 0) throw refusal(`no audit events for proposal "${id}"`);

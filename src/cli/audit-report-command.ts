@@ -4,7 +4,7 @@ import { csvRows } from '../audit/csv.js';
 import { reportHtml } from '../audit/report-html.js';
 import type { Policy } from '../policy/policy-config.js';
 import { gatherEvidence } from '../service/evidence-report.js';
-import type { Store } from '../store/store.js';
+import type { ReadOnlyStore } from '../store/store.js';
 import { type KeyFlags, verifierOf } from './audit-keys.js';
 import { currentCheckpoint } from './audit-proof-commands.js';
 import { usageError } from './cli-error.js';
@@ -20,7 +20,7 @@ export function parseDate(value: string, option: string, end: boolean): string {
 const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');
 
 /** Writes DIR/index.html and the exports beside it; exit 1 if the log does not verify. */
-export async function auditReport(store: Store, flags: KeyFlags & { from: string; to: string; out: string; json?: boolean }, policy: Policy, out: (t: string) => void): Promise<0 | 1> {
+export async function auditReport(store: ReadOnlyStore, flags: KeyFlags & { from: string; to: string; out: string; json?: boolean }, policy: Policy, out: (t: string) => void): Promise<0 | 1> {
   const from = parseDate(flags.from, '--from', false);
   const to = parseDate(flags.to, '--to', true);
   if (from >= to) throw usageError('--from must be before --to');

@@ -7,7 +7,7 @@ import { defaultPolicy, parsePolicy } from '../policy/policy-config.js';
 import { explain, formatExplanation } from '../policy/policy-explain.js';
 import { serve } from '../server/serve.js';
 import { createIdentityService } from '../service/identity-service.js';
-import { openStore, type StoreLocation } from '../store/open-store.js';
+import { openReadOnlyStore, openStore, type StoreLocation } from '../store/open-store.js';
 import { apiClient } from './api-client.js';
 import { auditChain, auditExport } from './audit-commands.js';
 import type { KeyFlags } from './audit-keys.js';
@@ -44,7 +44,15 @@ const storeOptions = (cmd: Command) =>
 const location = (flags: StoreFlags): StoreLocation => ({ db: flags.db, databaseUrl: flags.databaseUrl });
 
 async function withStore<T>(flags: StoreFlags, use: (store: Awaited<ReturnType<typeof openStore>>) => Promise<T>): Promise<T> {
-  const store = await openStore(location(flags));
+  return using(await openStore(location(flags)), use);
+}
+
+/** For the auditor commands: the database opened read-only, so checking it never changes it. */
+async function withReadOnlyStore<T>(flags: StoreFlags, use: (store: Awaited<ReturnType<typeof openReadOnlyStore>>) => Promise<T>): Promise<T> {
+  return using(await openReadOnlyStore(location(flags)), use);
+}
+
+async function using<S extends { close(): Promise<void> }, T>(store: S, use: (store: S) => Promise<T>): Promise<T> {
   try {
     return await use(store);
   } finally {
@@ -221,19 +229,19 @@ keyOptions(audit.command('verify').description('recompute every hash and the Mer
   .option('--checkpoint <file>', 'a saved checkpoint the log must extend (catches a cut tail or a rewritten history)')
   .option('--json', 'print JSON')
   .action(async (flags: KeyFlags & { checkpoint?: string; json?: boolean }) => {
-    process.exitCode = await withStore(flags, (store) => auditVerifyWithKeys(store, flags, out));
+    process.exitCode = await withReadOnlyStore(flags, (store) => auditVerifyWithKeys(store, flags, out));
   });
 keyOptions(audit.command('chain <id>').description("one proposal's approval chain"))
   .option('--verify', "check each event's inclusion proof against the signed checkpoint, offline")
   .option('--json', 'print JSON')
   .action(async (id: string, flags: KeyFlags & { json?: boolean; verify?: boolean }) => {
-    if (!flags.verify) return withStore(flags, (store) => auditChain(store, id, !!flags.json, out));
-    process.exitCode = await withStore(flags, (store) => auditChainVerify(store, id, flags, out));
+    if (!flags.verify) return withReadOnlyStore(flags, (store) => auditChain(store, id, !!flags.json, out));
+    process.exitCode = await withReadOnlyStore(flags, (store) => auditChainVerify(store, id, flags, out));
   });
 keyOptions(audit.command('checkpoint').description('save the latest signed checkpoint, to verify against later'))
   .requiredOption('--out <file>', 'where to write it')
   .option('--json', 'print JSON')
-  .action(async (flags: KeyFlags & { out: string; json?: boolean }) => withStore(flags, (store) => auditCheckpoint(store, flags, out)));
+  .action(async (flags: KeyFlags & { out: string; json?: boolean }) => withReadOnlyStore(flags, (store) => auditCheckpoint(store, flags, out)));
 keyOptions(audit.command('report').description('write the evidence pack for an auditor: DIR/index.html and JSONL/CSV exports'))
   .requiredOption('--from <date>', 'first day (or ISO time) of the period')
   .requiredOption('--to <date>', 'last day (inclusive) or ISO time (exclusive) of the period')
@@ -242,7 +250,7 @@ keyOptions(audit.command('report').description('write the evidence pack for an a
   .option('--json', 'print JSON')
   .action(async (flags: KeyFlags & { from: string; to: string; out: string; policy?: string; json?: boolean }) => {
     const policy = flags.policy ? parsePolicy(await readText(flags.policy), flags.policy) : defaultPolicy();
-    process.exitCode = await withStore(flags, (store) => auditReport(store, flags, policy, out));
+    process.exitCode = await withReadOnlyStore(flags, (store) => auditReport(store, flags, policy, out));
   });
 keyOptions(audit.command('public-key').description('print the checkpoint public key (give it to your witnesses)'))
   .option('--json', 'print JSON')
@@ -250,7 +258,7 @@ keyOptions(audit.command('public-key').description('print the checkpoint public 
 storeOptions(audit.command('export').description('the whole audit log to stdout'))
   .addOption(new Option('--format <format>', 'jsonl or csv').default('jsonl'))
   .action(async (flags: StoreFlags & { format: string }) =>
-    withStore(flags, (store) => auditExport(store, flags.format, (chunk) => process.stdout.write(chunk))),
+    withReadOnlyStore(flags, (store) => auditExport(store, flags.format, (chunk) => process.stdout.write(chunk))),
   );
 
 const policyCommand = program.command('policy').description('validate a policy file and explain how it classifies actions');

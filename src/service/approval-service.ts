@@ -16,13 +16,17 @@ import {
 } from '../domain/proposal-schema.js';
 import { assess } from '../policy/assess.js';
 import type { Policy } from '../policy/policy-config.js';
-import type { DeliveryStatus, Store } from '../store/store.js';
+import type { ChangeFeed } from '../store/change-feed.js';
+import type { DeliveryReader, DeliveryStatus } from '../store/delivery-queue.js';
+import type { KeyReader } from '../store/key-store.js';
+import type { ProposalStore } from '../store/proposal-store.js';
+import type { ReviewStore } from '../store/review-store.js';
 import { EXPIRY_GROUP_MEANING, type ExpiryGroup } from '../domain/expiry-review.js';
 import { expiryFacts } from './expiry-facts.js';
 import { createDecisionWaiters } from './decision-waiters.js';
 
 export interface ApprovalServiceDeps {
-  store: Store;
+  store: ProposalStore & ReviewStore & KeyReader & DeliveryReader & ChangeFeed;
   policy: Policy;
   clock: () => number;
   newId?: () => string;

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { checkPage, type PageCheck } from '../audit/page-check.mjs';
-import type { AuditRowSource, Store } from '../store/store.js';
+import type { AuditLogReader, AuditRowSource } from '../store/audit-log-store.js';
 
 export interface PageTuning {
   /** Rows per page; a power of two keeps a full page's Merkle subtree whole. */
@@ -60,7 +60,7 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * after those, or after a short page, reading goes on from the last row seen
  * for as long as the log goes on.
  */
-export async function* checkedPages(store: Store, cuts: number[], tuning: PageTuning = PAGES): AsyncGenerator<PageCheck> {
+export async function* checkedPages(store: AuditLogReader, cuts: number[], tuning: PageTuning = PAGES): AsyncGenerator<PageCheck> {
   const per = tuning.size;
   const here = async (after: number) => checkPage(await store.auditRowsAfter(after, per), cuts);
   const total = await store.auditTreeSize();

@@ -1,7 +1,7 @@
 import { eventLeaf } from '../audit/audit-leaf.js';
 import { inclusionProof } from '../audit/merkle-proofs.js';
 import type { AuditEvent } from '../domain/audit-event.js';
-import type { Store, StoredCheckpoint } from '../store/store.js';
+import type { AuditLogReader, StoredCheckpoint } from '../store/audit-log-store.js';
 
 export interface InclusionProof {
   seq: number;
@@ -20,7 +20,7 @@ export interface ProvenChain {
 }
 
 /** Events after the checkpoint get no proof (the caller signs one first so there are none). */
-export async function proveChain(store: Store, events: AuditEvent[], checkpoint: StoredCheckpoint | undefined): Promise<ProvenChain> {
+export async function proveChain(store: AuditLogReader, events: AuditEvent[], checkpoint: StoredCheckpoint | undefined): Promise<ProvenChain> {
   if (!checkpoint) return { events, checkpoint: null, proofs: [] };
   const size = checkpoint.tree_size;
   const covered = events.filter((e) => e.seq <= size);

@@ -6,13 +6,13 @@ import { type Hash, verifyConsistency } from '../audit/merkle.js';
 import { consistencyProof, rootAt } from '../audit/merkle-proofs.js';
 import type { NoteVerifier } from '../audit/note-key.js';
 import type { AuditEvent } from '../domain/audit-event.js';
-import type { Store } from '../store/store.js';
+import type { AuditLogReader } from '../store/audit-log-store.js';
 import { checkedPages, PAGES, type PageTuning } from './audit-pages.js';
 
 const PAGE = 5_000;
 
 /** Every event in seq order, a page at a time. */
-export async function* allEvents(store: Store): AsyncGenerator<AuditEvent> {
+export async function* allEvents(store: AuditLogReader): AsyncGenerator<AuditEvent> {
   for (let after = 0; ; ) {
     const page = await store.auditEventsAfter(after, PAGE);
     yield* page;
@@ -42,7 +42,7 @@ const tampered = (events: number, first_bad_seq: number, problem: string): LogVe
  * recomputed (its root differs and the forger cannot sign). A long log is
  * checked a page at a time on two threads (`pages` says how; see audit-pages).
  */
-export async function verifyLog(store: Store, options: VerifyOptions = {}, pages: PageTuning = PAGES): Promise<LogVerifyResult> {
+export async function verifyLog(store: AuditLogReader, options: VerifyOptions = {}, pages: PageTuning = PAGES): Promise<LogVerifyResult> {
   const stored = await store.latestCheckpoint();
   const watch = [options.witnessed?.size, stored?.tree_size].filter((n): n is number => n !== undefined);
   const roots = new Map<number, Hash>();
@@ -91,7 +91,7 @@ export async function verifyLog(store: Store, options: VerifyOptions = {}, pages
 }
 
 /** The first event whose stored leaf differs from its recomputed one. */
-async function firstBadLeaf(store: Store, n: number): Promise<number> {
+async function firstBadLeaf(store: AuditLogReader, n: number): Promise<number> {
   let seq = 0;
   for await (const event of allEvents(store)) {
     seq = event.seq;

@@ -1,16 +1,27 @@
 import { signCheckpoint } from '../audit/checkpoint.js';
 import { rootAt } from '../audit/merkle-proofs.js';
 import type { NoteSigner } from '../audit/note-key.js';
-import type { Store, StoredCheckpoint } from '../store/store.js';
+import type { AuditLogReader, AuditLogStore, StoredCheckpoint } from '../store/audit-log-store.js';
 
 export interface CheckpointerDeps {
-  store: Store;
+  store: AuditLogStore;
   signer: NoteSigner;
   clock: () => number;
   /** Told about each checkpoint this process signs (e.g. to push it to a witness). */
   onSigned?: (checkpoint: StoredCheckpoint) => void;
   /** Told when a signed checkpoint could not be stored (the next call signs and stores again). */
   onError?: (error: unknown) => void;
+}
+
+/** A checkpoint of the first `size` events, signed and not stored: O(log n) node reads and one Ed25519 signature. */
+export async function signTreeAt(log: AuditLogReader, size: number, signer: NoteSigner, clock: () => number): Promise<StoredCheckpoint> {
+  const root = await rootAt((refs) => log.merkleNodes(refs), size);
+  return {
+    tree_size: size,
+    root_hash: root.toString('hex'),
+    note: signCheckpoint({ origin: signer.name, size, root }, signer),
+    signed_at: new Date(clock()).toISOString(),
+  };
 }
 
 /**
@@ -27,13 +38,7 @@ export function createCheckpointer({ store, signer, clock, onSigned, onError }: 
     if (size === 0) return undefined;
     if (!latest || latest.tree_size < size) latest = (await store.latestCheckpoint()) ?? latest;
     if (latest && latest.tree_size >= size) return latest;
-    const root = await rootAt((refs) => store.merkleNodes(refs), size);
-    const checkpoint: StoredCheckpoint = {
-      tree_size: size,
-      root_hash: root.toString('hex'),
-      note: signCheckpoint({ origin: signer.name, size, root }, signer),
-      signed_at: new Date(clock()).toISOString(),
-    };
+    const checkpoint = await signTreeAt(store, size, signer, clock);
     // Not awaited: the signature exists now, before any grant. On SQLite the
     // row joins the group commit that also carries the caller's next write
     // (the claim), so a claim does not wait for a durable commit of its own.

@@ -1,10 +1,10 @@
-import type { Store } from '../store/store.js';
+import type { ChangeFeed } from '../store/change-feed.js';
 
 /**
  * Wakes long-polls the moment a proposal changes: the store reports every
  * committed change, so waiting costs no database polling at all.
  */
-export function createDecisionWaiters(store: Store) {
+export function createDecisionWaiters(store: ChangeFeed) {
   const waiting = new Map<string, Set<() => void>>();
   const unsubscribe = store.onProposalChange((id) => {
     const wakers = waiting.get(id);

@@ -6,7 +6,10 @@ import type { AuditEvent } from '../domain/audit-event.js';
 import type { Proposal } from '../domain/proposal.js';
 import type { Policy } from '../policy/policy-config.js';
 import { policySummary } from '../policy/policy-summary.js';
-import type { Store, StoredCheckpoint } from '../store/store.js';
+import type { AuditLogReader, StoredCheckpoint } from '../store/audit-log-store.js';
+import type { DeliveryReader } from '../store/delivery-queue.js';
+import type { ProposalReader } from '../store/proposal-store.js';
+import type { ReviewReader } from '../store/review-store.js';
 import { allEvents, verifyLog } from './audit-service.js';
 
 export interface EvidenceOptions {
@@ -20,7 +23,7 @@ export interface EvidenceOptions {
 }
 
 /** Gathers the period's events and proposals, and verifies the whole log, for the evidence pack. */
-export async function gatherEvidence(store: Store, o: EvidenceOptions): Promise<{ input: Omit<ReportInput, 'files'>; events: AuditEvent[] }> {
+export async function gatherEvidence(store: AuditLogReader & ProposalReader & ReviewReader & DeliveryReader, o: EvidenceOptions): Promise<{ input: Omit<ReportInput, 'files'>; events: AuditEvent[] }> {
   const events: AuditEvent[] = [];
   for await (const e of allEvents(store)) if (e.at >= o.from && e.at < o.to) events.push(e);
   const proposals = new Map<string, Proposal>();
@@ -48,7 +51,7 @@ export async function gatherEvidence(store: Store, o: EvidenceOptions): Promise<
 }
 
 /** Adds the expiry review's group, viewers and notified webhooks to each expiration. */
-async function addExpiryReview(store: Store, rows: ExpiryRow[]): Promise<void> {
+async function addExpiryReview(store: ReviewReader & DeliveryReader, rows: ExpiryRow[]): Promise<void> {
   const facts = await expiryFacts(store, rows.map((r) => ({ id: r.proposal_id, approvals: r.approvals_received })));
   for (const row of rows) {
     const { group, viewed_by, notified } = facts.get(row.proposal_id)!;

@@ -1,5 +1,6 @@
 import { type ExpiryGroup, expiryGroup } from '../domain/expiry-review.js';
-import type { DeliveryStatus, Store } from '../store/store.js';
+import type { DeliveryReader, DeliveryStatus } from '../store/delivery-queue.js';
+import type { ReviewReader } from '../store/review-store.js';
 
 export interface ExpiryFacts {
   /** Approvers who opened the proposal before it expired. */
@@ -19,7 +20,7 @@ const byProposal = <T extends { proposal_id: string | null }>(rows: T[]) => {
  * The expiry review of expired proposals (the UI, the API and the evidence
  * pack all show it): who opened each, who was told, and the likely cause.
  */
-export async function expiryFacts(store: Store, expired: { id: string; approvals: number }[]): Promise<Map<string, ExpiryFacts>> {
+export async function expiryFacts(store: ReviewReader & DeliveryReader, expired: { id: string; approvals: number }[]): Promise<Map<string, ExpiryFacts>> {
   const ids = expired.map((p) => p.id);
   const [views, deliveries] = await Promise.all([store.listViews(ids), store.listDeliveries({ proposalIds: ids, limit: 100_000 })]);
   const viewsOf = byProposal(views);

@@ -1,11 +1,11 @@
 import { unauthenticated } from '../domain/errors.js';
 import { defineIdentity, type Identity, type NewIdentity } from '../domain/identity.js';
 import { conflict } from '../domain/errors.js';
-import type { Store } from '../store/store.js';
+import type { IdentityStore } from '../store/identity-store.js';
 import { issueToken, parseToken, secretMatches } from './tokens.js';
 
 export interface IdentityServiceDeps {
-  store: Store;
+  store: IdentityStore;
   clock: () => number;
 }
 

@@ -1,6 +1,6 @@
 import { CheckpointError, openCheckpoint } from '../audit/checkpoint.js';
 import type { NoteVerifier } from '../audit/note-key.js';
-import type { Store } from '../store/store.js';
+import type { AuditLogReader } from '../store/audit-log-store.js';
 import { type LogVerifyResult, verifyLog } from './audit-service.js';
 
 export interface CheckpointStatus {
@@ -24,7 +24,7 @@ export interface Verification {
  * one row and one signature check) and the last full verification, which
  * runs when someone asks for it rather than on every page view.
  */
-export function createLogStatus({ store, verifier, clock }: { store: Store; verifier?: NoteVerifier; clock: () => number }) {
+export function createLogStatus({ store, verifier, clock }: { store: AuditLogReader; verifier?: NoteVerifier; clock: () => number }) {
   let last: Verification | undefined;
   let running: Promise<Verification> | undefined;
 

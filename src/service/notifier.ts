@@ -3,12 +3,15 @@ import { flaggedDigest, type Notification, notificationFor } from '../domain/not
 import type { Proposal } from '../domain/proposal.js';
 import type { Policy } from '../policy/policy-config.js';
 import type { WebhookTarget } from '../policy/notification-config.js';
-import type { NewDelivery, Store } from '../store/store.js';
+import type { AuditLogReader } from '../store/audit-log-store.js';
+import type { ChangeFeed } from '../store/change-feed.js';
+import type { DeliveryQueue, NewDelivery } from '../store/delivery-queue.js';
+import type { ProposalReader } from '../store/proposal-store.js';
 import { jsonBody, slackBody } from './webhook-messages.js';
 import { createWebhookSender, LEASE_MS } from './webhook-sender.js';
 
 export interface NotifierDeps {
-  store: Store;
+  store: ProposalReader & AuditLogReader & DeliveryQueue & ChangeFeed;
   /** The rubber-stamp review, over the policy's window. */
   approverReport: () => Promise<{ approvers: ApproverStats[] }>;
   policy: Policy;

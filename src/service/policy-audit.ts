@@ -1,13 +1,13 @@
 import { policyChanges, policyHash } from '../policy/policy-diff.js';
 import type { Policy } from '../policy/policy-config.js';
-import type { Store } from '../store/store.js';
+import type { AuditLogStore } from '../store/audit-log-store.js';
 
 /**
  * Audits the policy in force: when it differs from the last one recorded, a
  * `policy.loaded` event keeps its hash, a summary of the changes and the
  * policy itself (so the next change can be compared with it).
  */
-export async function recordPolicy(store: Store, policy: Policy, origin: string, clock: () => number): Promise<string[] | undefined> {
+export async function recordPolicy(store: AuditLogStore, policy: Policy, origin: string, clock: () => number): Promise<string[] | undefined> {
   const hash = policyHash(policy.source);
   const last = await store.latestAuditEvent('policy.loaded');
   if (last?.data.policy_hash === hash) return undefined;

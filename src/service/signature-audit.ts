@@ -3,7 +3,7 @@ import { CheckpointError } from '../audit/checkpoint.js';
 import { checkDecisionSignatures, signingKeyIds, type SignatureVerdict } from '../audit/decision-signatures.js';
 import type { NoteVerifier } from '../audit/note-key.js';
 import type { AuditEvent } from '../domain/audit-event.js';
-import type { Store, StoredCheckpoint } from '../store/store.js';
+import type { AuditLogReader, StoredCheckpoint } from '../store/store.js';
 import { type ProvenChain, proveChain } from './audit-proofs.js';
 
 export interface ChainSignatures {
@@ -18,7 +18,7 @@ export interface ChainSignatures {
  * events that the signed checkpoint proves are in the log are trusted, so a
  * key registration slipped into the database afterwards proves nothing.
  */
-export async function checkChainSignatures(store: Store, events: AuditEvent[], checkpoint: StoredCheckpoint | undefined, verifier: NoteVerifier): Promise<ChainSignatures> {
+export async function checkChainSignatures(store: AuditLogReader, events: AuditEvent[], checkpoint: StoredCheckpoint | undefined, verifier: NoteVerifier): Promise<ChainSignatures> {
   const keyEvents = await store.keyEvents(signingKeyIds(events));
   const keys = await proveChain(store, keyEvents, checkpoint);
   let proven = new Set<number>();

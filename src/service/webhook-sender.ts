@@ -1,10 +1,10 @@
 import type { NotificationSettings, WebhookTarget } from '../policy/notification-config.js';
 import { signWebhook, WEBHOOK_HEADERS } from '../contract/webhook-signature.js';
 import { MAX_IN_FLIGHT, post as httpPost } from './http-post.js';
-import type { Delivery, DeliveryAttempt, Store } from '../store/store.js';
+import type { Delivery, DeliveryAttempt, DeliveryQueue } from '../store/delivery-queue.js';
 
 export interface WebhookSenderDeps {
-  store: Store;
+  store: DeliveryQueue;
   targets: WebhookTarget[];
   retry: NotificationSettings['retry'];
   clock: () => number;

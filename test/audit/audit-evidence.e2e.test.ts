@@ -14,6 +14,8 @@ let agent: ReturnType<typeof api>;
 let claimedId: string;
 
 const run = (args: string[]) => runCli([...args, '--db', t.dbFile]);
+// Several `countersign` processes in one test: a few seconds each on two busy cores.
+const CLI_MS = 180_000;
 
 beforeAll(async () => {
   t = await startTestServer();
@@ -88,7 +90,7 @@ describe('checkpoints and proofs', () => {
     expect(JSON.parse(chain.stdout).verification).toMatchObject({ ok: true });
     const text = await run(['audit', 'chain', claimedId, '--verify']);
     expect(text.stdout).toMatch(/OK: 5 events proven/);
-  });
+  }, CLI_MS);
 
   it('refuses a checkpoint file signed by another key, with exit 2 and one line', async () => {
     const file = join(t.dbFile, '..', 'witnessed.checkpoint');
@@ -107,5 +109,5 @@ describe('checkpoints and proofs', () => {
     const witnessed = await run(['audit', 'verify', '--checkpoint', file, '--json']);
     expect(witnessed.code).toBe(1);
     expect(JSON.parse(witnessed.stdout)).toMatchObject({ ok: false, first_bad_seq: size - 1 });
-  });
+  }, CLI_MS);
 });

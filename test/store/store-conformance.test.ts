@@ -342,5 +342,29 @@ for (const kind of STORE_KINDS) {
       expect(await verifyLog(store)).toEqual({ ok: true, events: 3 });
       expect(await store.auditTreeSize()).toBe(3);
     });
+
+    it('reads through a read-only handle exactly what the writer stored, and what it commits later', async () => {
+      const { proposal, events: created } = newProposal();
+      await store.insertProposal(proposal, created);
+      await store.recordView(proposal.id, 'alice', T0 + 10);
+      await store.updateProposal(proposal.id, approve('alice'));
+      const at = new Date(T0).toISOString();
+      await store.saveCheckpoint({ tree_size: 2, root_hash: 'a'.repeat(64), note: 'two\n', signed_at: at });
+      await store.enqueueDeliveries([{ id: 'ops/1', webhook: 'ops', event_type: 'proposal.created', proposal_id: proposal.id, seq: 1, body: '{}', created_at: at, next_attempt_at: T0, lease_until: 0 }]);
+      const reader = await target.openReadOnly();
+      expect(await reader.getProposal(proposal.id)).toEqual(await store.getProposal(proposal.id));
+      expect(await reader.listProposals({ limit: 10 })).toEqual(await store.listProposals({ limit: 10 }));
+      expect(await reader.listViews([proposal.id])).toEqual(await store.listViews([proposal.id]));
+      expect(await reader.listDecisions()).toEqual(await store.listDecisions());
+      expect(await reader.listDeliveries({ limit: 10 })).toEqual(await store.listDeliveries({ limit: 10 }));
+      expect(await reader.latestCheckpoint()).toEqual(await store.latestCheckpoint());
+      expect(await reader.auditRowsAfter(0, 100)).toEqual(await store.auditRowsAfter(0, 100));
+      const refs = [{ level: 1, index: 0 }, { level: 0, index: 1 }];
+      expect(await reader.merkleNodes(refs)).toEqual(await store.merkleNodes(refs));
+      expect(await verifyLog(reader)).toEqual({ ok: true, events: 2 });
+      await store.updateProposal(proposal.id, approve('bob'));
+      expect(await reader.auditTreeSize()).toBe(4);
+      expect(await verifyLog(reader)).toEqual({ ok: true, events: 4 });
+    });
   });
 }

@@ -1,14 +1,16 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { openPostgresStore } from '../../src/store/postgres/pg-store.js';
-import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import type { Store } from '../../src/store/store.js';
+import { openPostgresStore, openReadOnlyPostgresStore } from '../../src/store/postgres/pg-store.js';
+import { openReadOnlySqliteStore, openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { ReadOnlyStore, Store } from '../../src/store/store.js';
 import { tempDir } from '../support/harness.js';
 import { freshSchema, TEST_PG_URL } from '../support/postgres.js';
 
 /** One store under test: `open` gives another handle on the same data (a second replica). */
 export interface StoreUnderTest {
   open(): Promise<Store>;
+  /** A read-only handle on the same data, as the auditor commands open it. */
+  openReadOnly(): Promise<ReadOnlyStore>;
   cleanup(): Promise<void>;
 }
 
@@ -26,10 +28,15 @@ export const STORE_KINDS: StoreKind[] = [
     async create() {
       const dir = tempDir();
       const file = join(dir, 'countersign.db');
-      const handles: Store[] = [];
+      const handles: { close(): Promise<void> }[] = [];
       return {
         async open() {
           const store = openSqliteStore(file);
+          handles.push(store);
+          return store;
+        },
+        async openReadOnly() {
+          const store = openReadOnlySqliteStore(file);
           handles.push(store);
           return store;
         },
@@ -46,10 +53,15 @@ export const STORE_KINDS: StoreKind[] = [
     async create() {
       const url = TEST_PG_URL!;
       const { schema, drop } = await freshSchema(url);
-      const handles: Store[] = [];
+      const handles: { close(): Promise<void> }[] = [];
       return {
         async open() {
           const store = await openPostgresStore({ url, schema });
+          handles.push(store);
+          return store;
+        },
+        async openReadOnly() {
+          const store = await openReadOnlyPostgresStore({ url, schema });
           handles.push(store);
           return store;
         },

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import pg, { type Pool } from 'pg';
 
-export interface ChangeFeed {
+export interface ChangeListener {
   on(listener: (id: string) => void): () => void;
   close(): Promise<void>;
 }
@@ -14,7 +14,7 @@ const RECONNECT_MS = 500;
  * If the connection drops, it reconnects and replays the proposals touched by
  * events it may have missed, so no waiter sleeps through a decision.
  */
-export async function listenForChanges(config: pg.ClientConfig, pool: Pool, channel: string): Promise<ChangeFeed> {
+export async function listenForChanges(config: pg.ClientConfig, pool: Pool, channel: string): Promise<ChangeListener> {
   const emitter = new EventEmitter().setMaxListeners(0);
   let seen = 0;
   let client: pg.Client | undefined;

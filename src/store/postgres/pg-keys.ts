@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { SigningKey } from '../../domain/signing-key.js';
 import type { KeyStore } from '../key-store.js';
-import { AUDIT_COLUMNS, appendEvents, toEvent } from './pg-audit.js';
+import { appendEvents } from './pg-audit.js';
 import { inTransaction } from './pg-pool.js';
 
 const KEY_COLUMNS = 'key_id, identity, kind, public_key, label, created_at, revoked_at, revoked_by';
@@ -33,13 +33,5 @@ export function pgKeyStore(pool: Pool, channel: string): KeyStore {
         await appendEvents(client, events, channel, null);
         return true;
       }),
-    async keyEvents(keyIds) {
-      if (keyIds.length === 0) return [];
-      const { rows } = await pool.query(
-        `SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE type IN ('key.registered', 'key.revoked') AND data->>'key_id' = ANY($1) ORDER BY seq`,
-        [keyIds],
-      );
-      return rows.map(toEvent);
-    },
   };
 }

@@ -24,7 +24,8 @@ export async function migrate(pool: Pool, schema: string | undefined): Promise<v
   });
 }
 
-async function appliedVersion(db: Pick<Pool, 'query'>): Promise<number> {
+/** How many migrations the database has had (0: not a Countersign database yet). */
+export async function appliedVersion(db: Pick<Pool, 'query'>): Promise<number> {
   const exists = await db.query<{ found: boolean }>("SELECT to_regclass('countersign_migrations') IS NOT NULL AS found");
   if (!exists.rows[0]?.found) return 0;
   const { rows } = await db.query<{ version: number | null }>('SELECT max(version) AS version FROM countersign_migrations');

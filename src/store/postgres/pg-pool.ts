@@ -4,6 +4,8 @@ export interface PgConnection {
   url: string;
   /** Keeps every table in this schema (created if missing); tests give each run its own. */
   schema?: string;
+  /** Every session read-only (`default_transaction_read_only`): the server refuses any write. */
+  readOnly?: boolean;
 }
 
 // bigint columns (seq, first_at, review_ms) stay far below 2^53: read them as numbers.
@@ -13,12 +15,13 @@ const types = {
 };
 
 /** Connection settings shared by the pool and the listening connection. */
-export function clientConfig({ url, schema }: PgConnection): pg.ClientConfig {
+export function clientConfig({ url, schema, readOnly }: PgConnection): pg.ClientConfig {
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name "${schema}"`);
+  const options = [...(schema ? [`-c search_path=${schema}`] : []), ...(readOnly ? ['-c default_transaction_read_only=on'] : [])];
   return {
     connectionString: url,
     types,
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    ...(options.length > 0 ? { options: options.join(' ') } : {}),
   };
 }
 

@@ -199,6 +199,13 @@ export const MIGRATIONS: string[] = [
   END $$;
   `,
   `
+  -- Stored checkpoints are append-only like the log: changing or removing one is an error.
+  CREATE TRIGGER checkpoints_no_update BEFORE UPDATE OR DELETE ON checkpoints
+    FOR EACH ROW EXECUTE FUNCTION append_only_refuse();
+  CREATE TRIGGER checkpoints_no_truncate BEFORE TRUNCATE ON checkpoints
+    FOR EACH STATEMENT EXECUTE FUNCTION append_only_refuse();
+  `,
+  `
   -- Keys that sign decisions, per identity. The audit log holds the same facts
   -- (key.registered with the public key, key.revoked), so signatures verify from the log alone.
   CREATE TABLE signing_keys (
@@ -220,3 +227,6 @@ export const MIGRATIONS: string[] = [
   END $$;
   `,
 ];
+
+/** The first version whose tables hold everything the auditor commands read. */
+export const READABLE_FROM = 3;

@@ -120,6 +120,25 @@ export const MIGRATIONS: string[] = [
   ) STRICT;
   `,
   `
+  -- The log's head in one row, as in PostgreSQL: the event the next one links to and the Merkle
+  -- frontier the next leaf attaches to (32-byte hashes end to end; empty until the first open
+  -- after this migration reads it from the stored tree, or builds the tree).
+  CREATE TABLE audit_head (
+    one INTEGER PRIMARY KEY CHECK (one = 1),
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    frontier BLOB NOT NULL DEFAULT x''
+  ) STRICT;
+  INSERT INTO audit_head (one, seq, hash)
+    SELECT 1, coalesce(max(seq), 0), coalesce((SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1), '0000000000000000000000000000000000000000000000000000000000000000') FROM audit_events;
+
+  -- Stored checkpoints are append-only like the log: changing or removing one is an error.
+  CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints
+  BEGIN SELECT RAISE(ABORT, 'checkpoints is append-only: UPDATE refused'); END;
+  CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints
+  BEGIN SELECT RAISE(ABORT, 'checkpoints is append-only: DELETE refused'); END;
+  `,
+  `
   -- Keys that sign decisions, per identity. The audit log holds the same facts
   -- (key.registered with the public key, key.revoked), so signatures verify from the log alone.
   CREATE TABLE signing_keys (
@@ -135,3 +154,6 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX signing_keys_by_identity ON signing_keys (identity, created_at);
   `,
 ];
+
+/** The first version whose tables hold everything the auditor commands read: older files are read through a migrated copy in memory. */
+export const READABLE_FROM = 3;

@@ -1,0 +1,23 @@
+import type { DecisionRecord } from '../domain/change.js';
+
+/** The first time an identity viewed a proposal. */
+export interface ViewRecord {
+  proposal_id: string;
+  identity: string;
+  first_at: number;
+}
+
+/** Reading how approvers reviewed: first views and decisions (decisions are written with their proposal's change). */
+export interface ReviewReader {
+  firstViewedAt(proposalId: string, identity: string): Promise<number | undefined>;
+  /** Decisions made at or after `since` (ISO), oldest first. */
+  listDecisions(since?: string): Promise<DecisionRecord[]>;
+  /** Who viewed these proposals, and when first. */
+  listViews(proposalIds: string[]): Promise<ViewRecord[]>;
+}
+
+/** Reviews, for the rubber-stamp and expiry reports. */
+export interface ReviewStore extends ReviewReader {
+  /** Remembers the first time an identity viewed a proposal; later views change nothing. */
+  recordView(proposalId: string, identity: string, at: number): Promise<void>;
+}

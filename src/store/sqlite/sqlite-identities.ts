@@ -1,0 +1,58 @@
+import type Database from 'better-sqlite3';
+import type { Identity } from '../../domain/identity.js';
+import type { IdentityStore } from '../identity-store.js';
+import type { SqliteWrites } from './sqlite-writes.js';
+
+interface IdentityRow {
+  name: string;
+  kind: Identity['kind'];
+  owner: string | null;
+  principal: string;
+  roles: string;
+  created_at: string;
+  token_id: string;
+  token_hash: Buffer;
+}
+const toIdentity = ({ token_id: _t, token_hash: _h, roles, ...rest }: IdentityRow): Identity => ({ ...rest, roles: JSON.parse(roles) });
+
+export function sqliteIdentityStore(db: Database.Database, { commit, append }: SqliteWrites): IdentityStore {
+  const sql = {
+    insert: db.prepare(
+      'INSERT INTO identities (name, kind, owner, principal, roles, created_at, token_id, token_hash) VALUES (@name, @kind, @owner, @principal, @roles, @created_at, @token_id, @token_hash)',
+    ),
+    get: db.prepare<[string], IdentityRow>('SELECT * FROM identities WHERE name = ?'),
+    findCredential: db.prepare<[string], IdentityRow>('SELECT * FROM identities WHERE token_id = ?'),
+    count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM identities'),
+    revokeSession: db.prepare('INSERT INTO revoked_sessions (sid, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    pruneRevoked: db.prepare('DELETE FROM revoked_sessions WHERE expires_at <= ?'),
+    sessionRevoked: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM revoked_sessions WHERE sid = ?'),
+  };
+  return {
+    async insertIdentity(record, events) {
+      await commit(() => {
+        sql.insert.run({ ...record.identity, roles: JSON.stringify(record.identity.roles), token_id: record.token_id, token_hash: record.token_hash });
+        append(events);
+      });
+    },
+    async getIdentity(name) {
+      const row = sql.get.get(name);
+      return row && toIdentity(row);
+    },
+    async findCredential(tokenId) {
+      const row = sql.findCredential.get(tokenId);
+      return row && { identity: toIdentity(row), token_id: row.token_id, token_hash: row.token_hash };
+    },
+    async countIdentities() {
+      return sql.count.get()!.n;
+    },
+    async revokeSession(sid, expiresAt, now) {
+      await commit(() => {
+        sql.pruneRevoked.run(now);
+        sql.revokeSession.run(sid, expiresAt);
+      });
+    },
+    async sessionRevoked(sid) {
+      return sql.sessionRevoked.get(sid) !== undefined;
+    },
+  };
+}

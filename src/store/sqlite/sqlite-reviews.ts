@@ -1,0 +1,32 @@
+import type Database from 'better-sqlite3';
+import type { DecisionRecord } from '../../domain/change.js';
+import type { ReviewReader, ReviewStore, ViewRecord } from '../review-store.js';
+
+export function sqliteReviewReader(db: Database.Database): ReviewReader {
+  const sql = {
+    firstView: db.prepare<[string, string], { first_at: number }>('SELECT first_at FROM views WHERE proposal_id = ? AND identity = ?'),
+    listDecisions: db.prepare<[string], DecisionRecord>('SELECT proposal_id, identity, principal, verdict, at, review_ms, reason FROM decisions WHERE at >= ? ORDER BY at'),
+    viewsOf: db.prepare<[string], ViewRecord>('SELECT proposal_id, identity, first_at FROM views WHERE proposal_id IN (SELECT value FROM json_each(?)) ORDER BY first_at'),
+  };
+  return {
+    async firstViewedAt(proposalId, identity) {
+      return sql.firstView.get(proposalId, identity)?.first_at;
+    },
+    async listDecisions(since = '') {
+      return sql.listDecisions.all(since);
+    },
+    async listViews(proposalIds) {
+      return proposalIds.length === 0 ? [] : sql.viewsOf.all(JSON.stringify(proposalIds));
+    },
+  };
+}
+
+export function sqliteReviewStore(db: Database.Database): ReviewStore {
+  const recordView = db.prepare('INSERT INTO views (proposal_id, identity, first_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+  return {
+    ...sqliteReviewReader(db),
+    async recordView(proposalId, identity, at) {
+      recordView.run(proposalId, identity, at);
+    },
+  };
+}
