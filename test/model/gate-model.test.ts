@@ -1,0 +1,66 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api } from '../support/harness.js';
+import { TEST_PG_URL } from '../support/postgres.js';
+import { closeClient } from './gate-client.js';
+import { COMMANDS, coverage, runSequence } from './gate-commands.js';
+import { type GateSystem, startPostgresGate, startSqliteGate } from './gate-system.js';
+
+/**
+ * Random interleavings of propose, approve, reject, expiry, claim and outcome,
+ * by random identities, over real HTTP, held after every step against the
+ * reference model in gate-model.ts. `npm run test:deep` runs thousands of
+ * sequences (COUNTERSIGN_MODEL_RUNS). A failure prints its seed, path and
+ * replayPath: COUNTERSIGN_MODEL_SEED, COUNTERSIGN_MODEL_PATH and
+ * COUNTERSIGN_MODEL_REPLAY replay it.
+ */
+const RUNS = Number(process.env.COUNTERSIGN_MODEL_RUNS ?? 100);
+const SEED = process.env.COUNTERSIGN_MODEL_SEED === undefined ? undefined : Number(process.env.COUNTERSIGN_MODEL_SEED);
+const PATH = process.env.COUNTERSIGN_MODEL_PATH;
+const REPLAY = process.env.COUNTERSIGN_MODEL_REPLAY;
+const TIMEOUT_MS = 120_000 + RUNS * 1_000;
+
+async function agreesWithTheModel(sys: GateSystem) {
+  const totals = { sequences: 0, steps: 0, proposals: 0 };
+  coverage.clear();
+  await fc.assert(
+    fc.asyncProperty(fc.commands(COMMANDS, { maxCommands: 30, size: 'max', replayPath: REPLAY }), async (commands) => {
+      const { model, steps } = await runSequence(sys, commands);
+      totals.sequences++;
+      totals.steps += steps;
+      totals.proposals += model.proposals.length;
+    }),
+    { numRuns: RUNS, seed: SEED, path: PATH },
+  );
+  const verified = await api(sys.replicas[0]!.url, sys.tokens.audrey).get('/v1/audit/verify');
+  expect(verified.body).toMatchObject({ ok: true });
+  // A deep run also shows what it covered: each kind of answer and each end state, with counts.
+  if (process.env.COUNTERSIGN_MODEL_RUNS) console.log([...coverage].sort().map(([k, n]) => `${String(n).padStart(6)} ${k}`).join('\n'));
+  console.log(`model: ${totals.sequences} sequences, ${totals.steps} steps, ${totals.proposals} proposals; audit log of ${verified.body.events} events verified`);
+}
+
+describe('the gate against its reference model, on SQLite', () => {
+  let sys: GateSystem;
+  beforeAll(async () => {
+    sys = await startSqliteGate();
+  });
+  afterAll(async () => {
+    closeClient();
+    await sys?.close();
+  });
+
+  it('answers, decides and audits every step as the model says, and the log verifies', () => agreesWithTheModel(sys), TIMEOUT_MS);
+});
+
+describe.skipIf(!TEST_PG_URL)('the gate against its reference model, on two PostgreSQL replicas (set COUNTERSIGN_TEST_PG_URL)', () => {
+  let sys: GateSystem;
+  beforeAll(async () => {
+    sys = await startPostgresGate(TEST_PG_URL!);
+  });
+  afterAll(async () => {
+    closeClient();
+    await sys?.close();
+  });
+
+  it('answers, decides and audits every step as the model says whichever replica serves it, and the log verifies', () => agreesWithTheModel(sys), TIMEOUT_MS);
+});
