@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../support/harness.js';
 import { TEST_PG_URL } from '../support/postgres.js';
 import { closeClient } from './gate-client.js';
-import { COMMANDS, coverage, runSequence } from './gate-commands.js';
+import { coverage } from './gate-checks.js';
+import { COMMANDS, runSequence } from './gate-steps.js';
 import { type GateSystem, startPostgresGate, startSqliteGate } from './gate-system.js';
 
 /**

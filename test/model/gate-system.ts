@@ -7,7 +7,7 @@ import { type RunningServer, serve } from '../../src/server/serve.js';
 import type { StoreLocation } from '../../src/store/open-store.js';
 import { api, manualClock, tempDir } from '../support/harness.js';
 import { freshDatabase } from '../support/postgres.js';
-import { MODEL_POLICY, PEOPLE, STRANGER } from './gate-model.js';
+import { MODEL_POLICY, PEOPLE, STRANGER } from './gate-cast.js';
 
 /** One server the steps may go to; `sweep` runs its expiry sweeper once. */
 export interface Replica {
