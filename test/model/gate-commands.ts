@@ -2,7 +2,9 @@ import type fc from 'fast-check';
 import { expect } from 'vitest';
 import { actionOf, proposalBody, type Template, type Urgency } from './gate-cast.js';
 import { as, expectAnswer, expectTracked, hashOf, label, targetText, update } from './gate-checks.js';
+import type { ApiResponse } from '../support/harness.js';
 import {
+  type ActorSpec,
   type ClaimHash,
   type DecisionBody,
   expectClaim,
@@ -10,6 +12,7 @@ import {
   expectOutcome,
   expectPropose,
   expectSweep,
+  type Expected,
   type GateModel,
   type Outcome,
   resolveActor,
@@ -49,96 +52,120 @@ export class Propose implements Command {
   toString = () => `propose ${this.valid ? '' : 'invalid '}${this.template}/${this.urgency} as ${this.actor} @${this.replica}`;
 }
 
-export class Decide implements Command {
+/** What a step on one proposal sends, and what the model expects of it. */
+interface Attempt {
+  expected: Expected;
+  path: string;
+  body: unknown;
+}
+
+/** A step on one proposal of the sequence (or on an id nobody has), by an actor as the model names them. */
+abstract class OnProposal implements Command {
+  /** The proposal it acted on, once run (for the counterexample). */
+  private on = '';
   constructor(
-    readonly verdict: 'approve' | 'reject',
-    readonly actor: string,
+    readonly actor: ActorSpec,
     readonly target: Target,
-    readonly body: DecisionBody,
-    readonly reason: string,
     readonly replica: number,
   ) {}
-  /** The proposal it acted on, once run (for the counterexample). */
-  on = '';
+
+  /** The request to send for proposal `t` (undefined: the unknown id) and what the model expects. */
+  protected abstract attempt(model: GateModel, t: Tracked | undefined, actor: string): Attempt;
+  /** The status whose answer is the proposal itself. */
+  protected abstract readonly answersWithProposal: number | undefined;
+  protected abstract describe(): string;
+  /** Further checks of a successful answer. */
+  protected checkAnswer(_res: ApiResponse, _t: Tracked, _step: string): void {}
+
   check = (m: Readonly<GateModel>) => m.has(this.target);
+
   async run(model: GateModel, sys: GateSystem) {
     const t = model.resolve(this.target);
     this.on = label(t);
     const step = this.toString();
     const actor = resolveActor(this.actor, t);
-    const expected = expectDecision(t, actor, this.verdict, this.body, this.reason, model.now);
+    const { expected, path, body } = this.attempt(model, t, actor);
+    const res = await as(sys, this.replica, actor).post(`/v1/proposals/${t?.id ?? UNKNOWN_ID}/${path}`, body);
+    expectAnswer(res, expected, step);
+    if (!t) return;
+    update(t, expected.next);
+    if (res.status < 300) this.checkAnswer(res, t, step);
+    await expectTracked(sys, t, this.replica, step, { answer: res.status === this.answersWithProposal ? res.body : undefined });
+  }
+
+  toString = () => `${this.describe()} on ${this.on || targetText(this.target)} as ${this.actor} @${this.replica}`;
+}
+
+export class Decide extends OnProposal {
+  constructor(
+    readonly verdict: 'approve' | 'reject',
+    actor: ActorSpec,
+    target: Target,
+    readonly body: DecisionBody,
+    readonly reason: string,
+    replica: number,
+  ) {
+    super(actor, target, replica);
+  }
+  protected readonly answersWithProposal = 201;
+  protected attempt(model: GateModel, t: Tracked | undefined, actor: string): Attempt {
     const body = {
       reason: { reason: this.reason },
       'no-reason': {},
       'blank-reason': { reason: '   ' },
       bundle: { reason: this.reason, proposal_ids: model.proposals.map((p) => p.id) },
     }[this.body];
-    const path = `/v1/proposals/${t?.id ?? UNKNOWN_ID}/${this.verdict === 'approve' ? 'approvals' : 'rejections'}`;
-    const res = await as(sys, this.replica, actor).post(path, body);
-    expectAnswer(res, expected, step);
-    if (!t) return;
-    update(t, expected.next);
-    await expectTracked(sys, t, this.replica, step, { answer: res.status === 201 ? res.body : undefined });
+    return {
+      expected: expectDecision(t, actor, this.verdict, this.body, this.reason, model.now),
+      path: this.verdict === 'approve' ? 'approvals' : 'rejections',
+      body,
+    };
   }
-  toString = () => `${this.verdict} ${this.on || targetText(this.target)} (${this.body}: "${this.reason}") as ${this.actor} @${this.replica}`;
+  protected describe = () => `${this.verdict} (${this.body}: "${this.reason}")`;
 }
 
-export class Claim implements Command {
+export class Claim extends OnProposal {
   constructor(
-    readonly actor: string,
-    readonly target: Target,
+    actor: ActorSpec,
+    target: Target,
     readonly hash: ClaimHash,
-    readonly replica: number,
-  ) {}
-  /** The proposal it acted on, once run (for the counterexample). */
-  on = '';
-  check = (m: Readonly<GateModel>) => m.has(this.target);
-  async run(model: GateModel, sys: GateSystem) {
-    const t = model.resolve(this.target);
-    this.on = label(t);
-    const step = this.toString();
-    const actor = resolveActor(this.actor, t);
-    const expected = expectClaim(t, actor, this.hash, model.now);
+    replica: number,
+  ) {
+    super(actor, target, replica);
+  }
+  protected readonly answersWithProposal = undefined;
+  protected attempt(model: GateModel, t: Tracked | undefined, actor: string): Attempt {
     const other: Template = t?.template === 'drop' ? 'refund' : 'drop';
     const action_hash = { approved: t?.action_hash ?? hashOf('drop'), other: hashOf(other), malformed: 'sha256:not-hex' }[this.hash];
-    const res = await as(sys, this.replica, actor).post(`/v1/proposals/${t?.id ?? UNKNOWN_ID}/execution`, { action_hash });
-    expectAnswer(res, expected, step);
-    if (!t) return;
-    update(t, expected.next);
-    if (res.status === 200) {
-      const { claimed_by, claimed_at } = t.view.execution;
-      expect(res.body.grant, `${step}: grant`).toMatchObject({ proposal_id: t.id, action: actionOf(t.template), action_hash: t.action_hash, claimed_by, claimed_at });
-    }
-    await expectTracked(sys, t, this.replica, step);
+    return { expected: expectClaim(t, actor, this.hash, model.now), path: 'execution', body: { action_hash } };
   }
-  toString = () => `claim ${this.on || targetText(this.target)} with the ${this.hash} hash as ${this.actor} @${this.replica}`;
+  /** The grant is exactly the approved action, to the claimant. */
+  protected override checkAnswer(res: ApiResponse, t: Tracked, step: string) {
+    const { claimed_by, claimed_at } = t.view.execution;
+    expect(res.body.grant, `${step}: grant`).toMatchObject({ proposal_id: t.id, action: actionOf(t.template), action_hash: t.action_hash, claimed_by, claimed_at });
+  }
+  protected describe = () => `claim with the ${this.hash} hash`;
 }
 
-export class RecordOutcome implements Command {
+export class RecordOutcome extends OnProposal {
   constructor(
-    readonly actor: string,
-    readonly target: Target,
+    actor: ActorSpec,
+    target: Target,
     readonly outcome: Outcome,
     readonly detail: string | undefined,
-    readonly replica: number,
-  ) {}
-  /** The proposal it acted on, once run (for the counterexample). */
-  on = '';
-  check = (m: Readonly<GateModel>) => m.has(this.target);
-  async run(model: GateModel, sys: GateSystem) {
-    const t = model.resolve(this.target);
-    this.on = label(t);
-    const step = this.toString();
-    const actor = resolveActor(this.actor, t);
-    const expected = expectOutcome(t, actor, this.outcome, this.detail, model.now);
-    const body = { outcome: this.outcome, ...(this.detail === undefined ? {} : { detail: this.detail }) };
-    const res = await as(sys, this.replica, actor).post(`/v1/proposals/${t?.id ?? UNKNOWN_ID}/execution/result`, body);
-    expectAnswer(res, expected, step);
-    if (!t) return;
-    update(t, expected.next);
-    await expectTracked(sys, t, this.replica, step, { answer: res.status === 200 ? res.body : undefined });
+    replica: number,
+  ) {
+    super(actor, target, replica);
   }
-  toString = () => `record ${this.outcome}${this.detail === undefined ? '' : ` ("${this.detail}")`} on ${this.on || targetText(this.target)} as ${this.actor} @${this.replica}`;
+  protected readonly answersWithProposal = 200;
+  protected attempt(model: GateModel, t: Tracked | undefined, actor: string): Attempt {
+    return {
+      expected: expectOutcome(t, actor, this.outcome, this.detail, model.now),
+      path: 'execution/result',
+      body: { outcome: this.outcome, ...(this.detail === undefined ? {} : { detail: this.detail }) },
+    };
+  }
+  protected describe = () => `record ${this.outcome}${this.detail === undefined ? '' : ` ("${this.detail}")`}`;
 }
 
 /** Moves the injected clock; nothing expires until a sweep or a late decision. */

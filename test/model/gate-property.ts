@@ -1,11 +1,9 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { api } from '../support/harness.js';
-import { TEST_PG_URL } from '../support/postgres.js';
-import { closeClient } from './gate-client.js';
 import { coverage } from './gate-checks.js';
 import { COMMANDS, runSequence } from './gate-steps.js';
-import { type GateSystem, startPostgresGate, startSqliteGate } from './gate-system.js';
+import type { GateSystem } from './gate-system.js';
 
 /**
  * Random interleavings of propose, approve, reject, expiry, claim and outcome,
@@ -15,13 +13,15 @@ import { type GateSystem, startPostgresGate, startSqliteGate } from './gate-syst
  * replayPath: COUNTERSIGN_MODEL_SEED, COUNTERSIGN_MODEL_PATH and
  * COUNTERSIGN_MODEL_REPLAY replay it.
  */
-const RUNS = Number(process.env.COUNTERSIGN_MODEL_RUNS ?? 100);
+export const RUNS = Number(process.env.COUNTERSIGN_MODEL_RUNS ?? 100);
 const SEED = process.env.COUNTERSIGN_MODEL_SEED === undefined ? undefined : Number(process.env.COUNTERSIGN_MODEL_SEED);
 const PATH = process.env.COUNTERSIGN_MODEL_PATH;
 const REPLAY = process.env.COUNTERSIGN_MODEL_REPLAY;
-const TIMEOUT_MS = 120_000 + RUNS * 1_000;
+/** Generous: only a hung server should ever reach it. */
+export const TIMEOUT_MS = 120_000 + RUNS * 1_000;
 
-async function agreesWithTheModel(sys: GateSystem) {
+/** Runs the property on one gate, then verifies the whole audit log through the API. */
+export async function agreesWithTheModel(sys: GateSystem) {
   const totals = { sequences: 0, steps: 0, proposals: 0 };
   coverage.clear();
   await fc.assert(
@@ -39,29 +39,3 @@ async function agreesWithTheModel(sys: GateSystem) {
   if (process.env.COUNTERSIGN_MODEL_RUNS) console.log([...coverage].sort().map(([k, n]) => `${String(n).padStart(6)} ${k}`).join('\n'));
   console.log(`model: ${totals.sequences} sequences, ${totals.steps} steps, ${totals.proposals} proposals; audit log of ${verified.body.events} events verified`);
 }
-
-describe('the gate against its reference model, on SQLite', () => {
-  let sys: GateSystem;
-  beforeAll(async () => {
-    sys = await startSqliteGate();
-  });
-  afterAll(async () => {
-    closeClient();
-    await sys?.close();
-  });
-
-  it('answers, decides and audits every step as the model says, and the log verifies', () => agreesWithTheModel(sys), TIMEOUT_MS);
-});
-
-describe.skipIf(!TEST_PG_URL)('the gate against its reference model, on two PostgreSQL replicas (set COUNTERSIGN_TEST_PG_URL)', () => {
-  let sys: GateSystem;
-  beforeAll(async () => {
-    sys = await startPostgresGate(TEST_PG_URL!);
-  });
-  afterAll(async () => {
-    closeClient();
-    await sys?.close();
-  });
-
-  it('answers, decides and audits every step as the model says whichever replica serves it, and the log verifies', () => agreesWithTheModel(sys), TIMEOUT_MS);
-});
