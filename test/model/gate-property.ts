@@ -13,15 +13,17 @@ import type { GateSystem } from './gate-system.js';
  * replayPath: COUNTERSIGN_MODEL_SEED, COUNTERSIGN_MODEL_PATH and
  * COUNTERSIGN_MODEL_REPLAY replay it.
  */
-export const RUNS = Number(process.env.COUNTERSIGN_MODEL_RUNS ?? 100);
+const RUNS = process.env.COUNTERSIGN_MODEL_RUNS === undefined ? undefined : Number(process.env.COUNTERSIGN_MODEL_RUNS);
 const SEED = process.env.COUNTERSIGN_MODEL_SEED === undefined ? undefined : Number(process.env.COUNTERSIGN_MODEL_SEED);
 const PATH = process.env.COUNTERSIGN_MODEL_PATH;
 const REPLAY = process.env.COUNTERSIGN_MODEL_REPLAY;
+/** Sequences per store in `npm test`: SQLite's are cheap; a PostgreSQL step costs about three times as much. */
+export const DEFAULT_RUNS = { sqlite: 150, postgres: 100 };
 /** Generous: only a hung server should ever reach it. */
-export const TIMEOUT_MS = 120_000 + RUNS * 1_000;
+export const timeoutFor = (defaultRuns: number) => 120_000 + (RUNS ?? defaultRuns) * 1_000;
 
-/** Runs the property on one gate, then verifies the whole audit log through the API. */
-export async function agreesWithTheModel(sys: GateSystem) {
+/** Runs the property on one gate (`defaultRuns` sequences unless COUNTERSIGN_MODEL_RUNS says), then verifies the whole audit log through the API. */
+export async function agreesWithTheModel(sys: GateSystem, defaultRuns: number) {
   const totals = { sequences: 0, steps: 0, proposals: 0 };
   coverage.clear();
   await fc.assert(
@@ -31,7 +33,7 @@ export async function agreesWithTheModel(sys: GateSystem) {
       totals.steps += steps;
       totals.proposals += model.proposals.length;
     }),
-    { numRuns: RUNS, seed: SEED, path: PATH },
+    { numRuns: RUNS ?? defaultRuns, seed: SEED, path: PATH },
   );
   const verified = await api(sys.replicas[0]!.url, sys.tokens.audrey).get('/v1/audit/verify');
   expect(verified.body).toMatchObject({ ok: true });
