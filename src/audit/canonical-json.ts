@@ -1,5 +1,5 @@
 import canonicalize from 'canonicalize';
-import { sha256Hex } from './sha256.mjs';
+import { sha256Hex } from './sha256.js';
 
 /** RFC 8785 (JCS) canonical JSON: the same value always gives the same bytes. */
 export function canonicalJson(value: unknown): string {

@@ -8,7 +8,8 @@ import { canonicalJson } from '../../audit/canonical-json.js';
 import { type ChainHead, EMPTY_HEAD, sealEvent } from '../../audit/hash-chain.js';
 import type { Delivery, IdentityRecord, InsertResult, Store, ViewRecord } from '../store.js';
 import { createGroupCommitter } from './group-commit.js';
-import { ROWS_AFTER } from './sqlite-audit-rows.mjs';
+import { moduleBeside } from '../../audit/thread-module.js';
+import { ROWS_AFTER } from './sqlite-audit-rows.js';
 import { sqliteMerkle } from './sqlite-merkle.js';
 import { MIGRATIONS } from './sqlite-schema.js';
 
@@ -194,7 +195,7 @@ export function openSqliteStore(file: string): Store {
       return sql.rowsAfter.all(seq, limit);
     },
     auditRowSource() {
-      return db.memory ? undefined : { module: new URL('./sqlite-audit-rows.mjs', import.meta.url).href, options: { file: db.name } };
+      return db.memory ? undefined : { module: moduleBeside(import.meta.url, './sqlite-audit-rows').href, options: { file: db.name } };
     },
     async appendAuditEvents(events) {
       await commit(() => append(events));
