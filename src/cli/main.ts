@@ -1,3 +1,5 @@
+// Each command imports what it runs when it runs (`await import(…)` in its action): `--help` or a
+// client command does not load the server, the database drivers or the policy's parsers.
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
 import { actionHash } from '../audit/canonical-json.js';
@@ -5,16 +7,12 @@ import { CountersignError, describeFieldErrors } from '../domain/errors.js';
 import type { Proposal } from '../domain/proposal.js';
 import type { GatewayFlags } from '../mcp/gateway-command.js';
 import { GatewayUsageError } from '../mcp/gateway-usage-error.js';
-import { defaultPolicy, parsePolicy, PolicyError } from '../policy/policy-config.js';
-import { explain, formatExplanation } from '../policy/policy-explain.js';
-import { serve } from '../server/serve.js';
-import { createIdentityService } from '../service/identity-service.js';
-import { openStore, StoreUnavailableError, type StoreLocation } from '../store/open-store.js';
+import type { Policy } from '../policy/policy-config.js';
+import { PolicyError } from '../policy/policy-error.js';
+import type { StoreLocation } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
 import { apiClient } from './api-client.js';
-import { auditChain, auditExport } from './audit-commands.js';
 import type { KeyFlags } from './audit-keys.js';
-import { auditReport } from './audit-report-command.js';
-import { auditChainVerify, auditCheckpoint, auditPublicKey, auditVerifyWithKeys } from './audit-proof-commands.js';
 import { CliError, usageError } from './cli-error.js';
 import { type DeliveryRow, type ExpiredReport, formatDelivery, formatExpiredReport, formatProposal, formatRow } from './format.js';
 
@@ -43,7 +41,8 @@ const storeOptions = (cmd: Command) =>
     .addOption(new Option('--database-url <url>', 'PostgreSQL URL').env('COUNTERSIGN_DATABASE_URL'));
 const location = (flags: StoreFlags): StoreLocation => ({ db: flags.db, databaseUrl: flags.databaseUrl });
 
-async function withStore<T>(flags: StoreFlags, use: (store: Awaited<ReturnType<typeof openStore>>) => Promise<T>): Promise<T> {
+async function withStore<T>(flags: StoreFlags, use: (store: Store) => Promise<T>): Promise<T> {
+  const { openStore } = await import('../store/open-store.js');
   const store = await openStore(location(flags));
   try {
     return await use(store);
@@ -65,7 +64,8 @@ storeOptions(program.command('serve').description('run the API, the approval UI 
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--policy <file>', 'policy file (YAML or JSON)')
   .action(async (flags: StoreFlags & { port: string; host: string; policy?: string; checkpointKey?: string; checkpointWebhook?: string }) => {
-    const policy = flags.policy ? parsePolicy(await readText(flags.policy), flags.policy) : defaultPolicy();
+    const policy = await policyFrom(flags.policy);
+    const { serve } = await import('../server/serve.js');
     const server = await serve({ store: location(flags), host: flags.host, port: parsePort(flags.port), policy, say: out, checkpointKeyFile: flags.checkpointKey, checkpointWebhook: flags.checkpointWebhook, policyOrigin: flags.policy });
     out(`Countersign listening on ${server.url} (${flags.databaseUrl ? 'PostgreSQL' : `database ${flags.db}`})`);
     const stop = async () => {
@@ -83,6 +83,7 @@ storeOptions(identity.command('add <name>').description('add an identity and pri
   .option('--json', 'print JSON')
   .option('--quiet', 'print only the token')
   .action(async (name: string, flags: StoreFlags & { kind: string; owner?: string; roles: string; json?: boolean; quiet?: boolean }) => {
+    const { createIdentityService } = await import('../service/identity-service.js');
     await withStore(flags, async (store) => {
       const roles = flags.roles.split(',').map((r) => r.trim()).filter(Boolean);
       const { identity: added, token } = await createIdentityService({ store, clock: Date.now }).add(
@@ -217,19 +218,27 @@ keyOptions(audit.command('verify').description('recompute every hash and the Mer
   .option('--checkpoint <file>', 'a saved checkpoint the log must extend (catches a cut tail or a rewritten history)')
   .option('--json', 'print JSON')
   .action(async (flags: KeyFlags & { checkpoint?: string; json?: boolean }) => {
+    const { auditVerifyWithKeys } = await import('./audit-proof-commands.js');
     process.exitCode = await withStore(flags, (store) => auditVerifyWithKeys(store, flags, out));
   });
 keyOptions(audit.command('chain <id>').description("one proposal's approval chain"))
   .option('--verify', "check each event's inclusion proof against the signed checkpoint, offline")
   .option('--json', 'print JSON')
   .action(async (id: string, flags: KeyFlags & { json?: boolean; verify?: boolean }) => {
-    if (!flags.verify) return withStore(flags, (store) => auditChain(store, id, !!flags.json, out));
+    if (!flags.verify) {
+      const { auditChain } = await import('./audit-commands.js');
+      return withStore(flags, (store) => auditChain(store, id, !!flags.json, out));
+    }
+    const { auditChainVerify } = await import('./audit-proof-commands.js');
     process.exitCode = await withStore(flags, (store) => auditChainVerify(store, id, flags, out));
   });
 keyOptions(audit.command('checkpoint').description('save the latest signed checkpoint, to verify against later'))
   .requiredOption('--out <file>', 'where to write it')
   .option('--json', 'print JSON')
-  .action(async (flags: KeyFlags & { out: string; json?: boolean }) => withStore(flags, (store) => auditCheckpoint(store, flags, out)));
+  .action(async (flags: KeyFlags & { out: string; json?: boolean }) => {
+    const { auditCheckpoint } = await import('./audit-proof-commands.js');
+    return withStore(flags, (store) => auditCheckpoint(store, flags, out));
+  });
 keyOptions(audit.command('report').description('write the evidence pack for an auditor: DIR/index.html and JSONL/CSV exports'))
   .requiredOption('--from <date>', 'first day (or ISO time) of the period')
   .requiredOption('--to <date>', 'last day (inclusive) or ISO time (exclusive) of the period')
@@ -237,24 +246,29 @@ keyOptions(audit.command('report').description('write the evidence pack for an a
   .option('--policy <file>', 'the policy in force, for the "how our change management works" page')
   .option('--json', 'print JSON')
   .action(async (flags: KeyFlags & { from: string; to: string; out: string; policy?: string; json?: boolean }) => {
-    const policy = flags.policy ? parsePolicy(await readText(flags.policy), flags.policy) : defaultPolicy();
+    const policy = await policyFrom(flags.policy);
+    const { auditReport } = await import('./audit-report-command.js');
     process.exitCode = await withStore(flags, (store) => auditReport(store, flags, policy, out));
   });
 keyOptions(audit.command('public-key').description('print the checkpoint public key (give it to your witnesses)'))
   .option('--json', 'print JSON')
-  .action((flags: KeyFlags & { json?: boolean }) => auditPublicKey(flags, flags.json ? (text) => out(JSON.stringify({ public_key: text })) : out));
+  .action(async (flags: KeyFlags & { json?: boolean }) => {
+    const { auditPublicKey } = await import('./audit-proof-commands.js');
+    return auditPublicKey(flags, flags.json ? (text) => out(JSON.stringify({ public_key: text })) : out);
+  });
 storeOptions(audit.command('export').description('the whole audit log to stdout'))
   .addOption(new Option('--format <format>', 'jsonl or csv').default('jsonl'))
-  .action(async (flags: StoreFlags & { format: string }) =>
-    withStore(flags, (store) => auditExport(store, flags.format, (chunk) => process.stdout.write(chunk))),
-  );
+  .action(async (flags: StoreFlags & { format: string }) => {
+    const { auditExport } = await import('./audit-commands.js');
+    return withStore(flags, (store) => auditExport(store, flags.format, (chunk) => process.stdout.write(chunk)));
+  });
 
 const policyCommand = program.command('policy').description('validate a policy file and explain how it classifies actions');
 policyCommand
   .command('check <file>')
   .description('validate a policy file; errors name the line and key')
   .action(async (file: string) => {
-    const policy = parsePolicy(await readText(file), file);
+    const policy = await policyFrom(file);
     out(`OK: ${file} is valid (${policy.rules.length} rule${policy.rules.length === 1 ? '' : 's'})`);
   });
 policyCommand
@@ -263,7 +277,7 @@ policyCommand
   .option('--policy <file>', 'policy file (YAML or JSON)')
   .option('--json', 'print JSON')
   .action(async (file: string, flags: { policy?: string; json?: boolean }) => {
-    const policy = flags.policy ? parsePolicy(await readText(flags.policy), flags.policy) : defaultPolicy();
+    const policy = await policyFrom(flags.policy);
     const text = file === '-' ? await readStdin() : await readText(file);
     let value: unknown;
     try {
@@ -271,6 +285,7 @@ policyCommand
     } catch (error) {
       throw usageError(`${file} is not JSON: ${(error as Error).message}`);
     }
+    const { explain, formatExplanation } = await import('../policy/policy-explain.js');
     const explanation = explain(value, policy);
     out(flags.json ? JSON.stringify(explanation) : formatExplanation(explanation));
   });
@@ -281,6 +296,12 @@ async function readText(file: string): Promise<string> {
   } catch (error) {
     throw usageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
+}
+
+/** The policy in `file`, or the default policy without one. */
+async function policyFrom(file: string | undefined): Promise<Policy> {
+  const { defaultPolicy, parsePolicy } = await import('../policy/policy-config.js');
+  return file ? parsePolicy(await readText(file), file) : defaultPolicy();
 }
 
 async function readJson(file: string): Promise<unknown> {
@@ -310,7 +331,8 @@ function exitFor(error: unknown): number {
   if (error instanceof CliError) return fail(error.message, error.exitCode);
   if (error instanceof GatewayUsageError) return fail(error.message, 2);
   if (error instanceof PolicyError) return fail(`invalid policy ${error.message}`, 2);
-  if (error instanceof StoreUnavailableError) return fail(error.message, 2);
+  // By name: importing StoreUnavailableError would load both database drivers into every command.
+  if (error instanceof Error && error.name === 'StoreUnavailableError') return fail(error.message, 2);
   if (CountersignError.is(error)) return fail(error.errors ? describeFieldErrors(error.errors) : error.detail, error.status === 400 ? 2 : 1);
   return fail(`unexpected error: ${(error as Error).message}`, 1);
 }
