@@ -1,19 +1,22 @@
 // Audit at scale: `audit verify` rate beside raw SHA-256 over the same canonical bytes in the
 // same run (single-threaded, while verify may use a worker thread: it says how many), and the
-// server time to answer one proposal's chain with inclusion proofs.
+// server time to answer one proposal's chain with inclusion proofs. Runs the compiled code, as
+// `countersign audit verify` does.
 import { createHash, hash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { canonicalJson } from '../src/audit/canonical-json.js';
-import { loadOrCreateSigner } from '../src/audit/checkpoint-key-file.js';
-import { proveChain } from '../src/service/audit-proofs.js';
-import { PAGES } from '../src/service/audit-pages.js';
-import { allEvents, verifyLog } from '../src/service/audit-service.js';
-import { createCheckpointer } from '../src/service/checkpointer.js';
-import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { newProposal } from '../test/store/store-fixtures.js';
+import { compiled } from './compiled.js';
 import { percentile } from './percentile.js';
+
+const { canonicalJson } = await compiled<typeof import('../src/audit/canonical-json.js')>('audit/canonical-json.js');
+const { loadOrCreateSigner } = await compiled<typeof import('../src/audit/checkpoint-key-file.js')>('audit/checkpoint-key-file.js');
+const { proveChain } = await compiled<typeof import('../src/service/audit-proofs.js')>('service/audit-proofs.js');
+const { PAGES } = await compiled<typeof import('../src/service/audit-pages.js')>('service/audit-pages.js');
+const { allEvents, verifyLog } = await compiled<typeof import('../src/service/audit-service.js')>('service/audit-service.js');
+const { createCheckpointer } = await compiled<typeof import('../src/service/checkpointer.js')>('service/checkpointer.js');
+const { openSqliteStore } = await compiled<typeof import('../src/store/sqlite/sqlite-store.js')>('store/sqlite/sqlite-store.js');
 
 const PROPOSALS = Number(process.env.BENCH_AUDIT_PROPOSALS ?? 100_000);
 const dir = mkdtempSync(join(tmpdir(), 'countersign-audit-bench-'));

@@ -1,6 +1,6 @@
 import type { AuditEvent, AuditEventInput } from '../domain/audit-event.js';
-import type { PageCheck } from './page-check.mjs';
-import { hashEventFields } from './row-hash.mjs';
+import type { PageCheck } from './page-check.js';
+import { hashEventFields } from './row-hash.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sha256Hex } from './sha256.js';
 
 /**
  * RFC 6962 / RFC 9162 Merkle tree hashing, proofs and their verification.
@@ -28,6 +29,24 @@ const sha256 = (...parts: Buffer[]): Hash => {
 export const EMPTY_ROOT: Hash = sha256();
 export const leafHash = (entry: Buffer): Hash => sha256(Buffer.of(0), entry);
 export const nodeHash = (left: Hash, right: Hash): Hash => sha256(Buffer.of(1), left, right);
+
+// Hex twins of leafHash and nodeHash for verification, which hashes millions of small nodes:
+// their input is written into two reused buffers, as a Buffer per hash costs more than the hash.
+const leafInput = Buffer.alloc(33); // 0x00 ‖ entry
+const nodeInput = Buffer.alloc(65, 1); // 0x01 ‖ left ‖ right
+
+/** leafHash of a 32-byte entry given as 64 hex digits, as hex. */
+export function leafHex(entry: string): string {
+  if (entry.length !== 64 || leafInput.write(entry, 1, 'hex') !== 32) throw new Error(`not a SHA-256 hex hash: ${entry}`);
+  return sha256Hex(leafInput);
+}
+
+/** nodeHash of two hex hashes, as hex. */
+export function nodeHex(left: string, right: string): string {
+  nodeInput.write(left, 1, 'hex');
+  nodeInput.write(right, 33, 'hex');
+  return sha256Hex(nodeInput);
+}
 
 /**
  * Where a complete subtree is stored: post-order, so the nodes a new leaf
@@ -209,18 +228,68 @@ export function verifyConsistency(m: number, n: number, proof: Hash[], root1: Ha
   return sn === 0 && equal(fr, root1) && equal(sr, root2);
 }
 
+/** A complete subtree of 2^level leaves, by its hex hash. */
+export interface Subtree {
+  level: number;
+  hash: string;
+}
+
+/** The complete subtrees that take a tree to size `end`, left to right. */
+export interface Span {
+  end: number;
+  nodes: Subtree[];
+}
+
+/** The hash of the complete subtree over `leaves` (hex, a power of two of them). */
+function subtreeHex(leaves: string[]): string {
+  let row = leaves;
+  while (row.length > 1) {
+    const up = new Array<string>(row.length / 2);
+    for (let i = 0; i < up.length; i++) up[i] = nodeHex(row[2 * i]!, row[2 * i + 1]!);
+    row = up;
+  }
+  return row[0]!;
+}
+
+/**
+ * The complete subtrees over `leaves` (hex), which follow the first `start`
+ * leaves of a tree, split at the tree sizes in `cuts`: one span per piece,
+ * each with the tree size at its end, for CompactTree.pushSubtree.
+ */
+export function subtreeSpans(leaves: string[], start: number, cuts: number[]): Span[] {
+  const end = start + leaves.length;
+  const bounds = [...new Set(cuts)].filter((c) => c > start && c < end).sort((a, b) => a - b);
+  const spans: Span[] = [];
+  let from = start;
+  for (const to of [...bounds, end]) {
+    const nodes = rangeNodes(from, to).map(({ level, index }) => {
+      const first = index * 2 ** level - start;
+      return { level, hash: subtreeHex(leaves.slice(first, first + 2 ** level)) };
+    });
+    spans.push({ end: to, nodes });
+    from = to;
+  }
+  return spans;
+}
+
 /** A tree kept as its frontier only: O(log n) memory, for re-hashing a whole log. */
 export class CompactTree {
   private readonly stack: { level: number; hash: Hash }[] = [];
   size = 0;
 
   push(leaf: Hash): void {
-    let node = { level: 0, hash: leaf };
+    this.pushSubtree(0, leaf);
+  }
+
+  /** Appends a complete subtree of 2^level leaves by its hash; the tree's size must be a multiple of that. */
+  pushSubtree(level: number, hash: Hash): void {
+    if (this.size % 2 ** level !== 0) throw new Error(`a subtree of 2^${level} leaves cannot follow ${this.size} leaves`);
+    let node = { level, hash };
     while (this.stack.length > 0 && this.stack[this.stack.length - 1]!.level === node.level) {
       node = { level: node.level + 1, hash: nodeHash(this.stack.pop()!.hash, node.hash) };
     }
     this.stack.push(node);
-    this.size++;
+    this.size += 2 ** level;
   }
 
   root(): Hash {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditEvent, AuditEventRow } from '../domain/audit-event.js';
 import { canonicalJson } from './canonical-json.js';
 import { hashEvent } from './hash-chain.js';
-import { canonicalRowText, rowHash } from './row-hash.mjs';
+import { canonicalRowText, rowHash } from './row-hash.js';
 
 // A small seeded generator, so a failure names a case that can be replayed.
 function generator(seed: number) {

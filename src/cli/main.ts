@@ -1,18 +1,15 @@
+// Each command imports what it runs when it runs (`await import(…)` in its action): `--help` or a
+// client command does not load the server, the database drivers or the policy's parsers.
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
 import { actionHash } from '../contract/canonical-json.js';
 import type { Proposal } from '../contract/proposal-types.js';
 import type { GatewayFlags } from '../mcp/gateway-command.js';
-import { defaultPolicy, parsePolicy } from '../policy/policy-config.js';
-import { explain, formatExplanation } from '../policy/policy-explain.js';
-import { serve } from '../server/serve.js';
-import { createIdentityService } from '../service/identity-service.js';
-import { openReadOnlyStore, openStore, type StoreLocation } from '../store/open-store.js';
+import type { Policy } from '../policy/policy-config.js';
+import type { StoreLocation } from '../store/open-store.js';
+import type { ReadOnlyStore, Store } from '../store/store.js';
 import { apiClient } from './api-client.js';
-import { auditChain, auditExport } from './audit-commands.js';
 import type { KeyFlags } from './audit-keys.js';
-import { auditReport } from './audit-report-command.js';
-import { auditChainVerify, auditCheckpoint, auditPublicKey, auditVerifyWithKeys } from './audit-proof-commands.js';
 import { usageError } from './cli-error.js';
 import { exitCodeOf, failureOf } from './cli-exit.js';
 import { type DeliveryRow, type ExpiredReport, formatDelivery, formatExpiredReport, formatProposal, formatRow } from './format.js';
@@ -43,12 +40,14 @@ const storeOptions = (cmd: Command) =>
     .addOption(new Option('--database-url <url>', 'PostgreSQL URL').env('COUNTERSIGN_DATABASE_URL'));
 const location = (flags: StoreFlags): StoreLocation => ({ db: flags.db, databaseUrl: flags.databaseUrl });
 
-async function withStore<T>(flags: StoreFlags, use: (store: Awaited<ReturnType<typeof openStore>>) => Promise<T>): Promise<T> {
+async function withStore<T>(flags: StoreFlags, use: (store: Store) => Promise<T>): Promise<T> {
+  const { openStore } = await import('../store/open-store.js');
   return using(await openStore(location(flags)), use);
 }
 
 /** For the auditor commands: the database opened read-only, so checking it never changes it. */
-async function withReadOnlyStore<T>(flags: StoreFlags, use: (store: Awaited<ReturnType<typeof openReadOnlyStore>>) => Promise<T>): Promise<T> {
+async function withReadOnlyStore<T>(flags: StoreFlags, use: (store: ReadOnlyStore) => Promise<T>): Promise<T> {
+  const { openReadOnlyStore } = await import('../store/open-store.js');
   return using(await openReadOnlyStore(location(flags)), use);
 }
 
@@ -73,7 +72,8 @@ storeOptions(program.command('serve').description('run the API, the approval UI 
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--policy <file>', 'policy file (YAML or JSON)')
   .action(async (flags: StoreFlags & { port: string; host: string; policy?: string; checkpointKey?: string; checkpointWebhook?: string }) => {
-    const policy = flags.policy ? parsePolicy(await readText(flags.policy), flags.policy) : defaultPolicy();
+    const policy = await policyFrom(flags.policy);
+    const { serve } = await import('../server/serve.js');
     const server = await serve({ store: location(flags), host: flags.host, port: parsePort(flags.port), policy, say: out, checkpointKeyFile: flags.checkpointKey, checkpointWebhook: flags.checkpointWebhook, policyOrigin: flags.policy });
     out(`Countersign listening on ${server.url} (${flags.databaseUrl ? 'PostgreSQL' : `database ${flags.db}`})`);
     const stop = async () => {
@@ -91,6 +91,7 @@ storeOptions(identity.command('add <name>').description('add an identity and pri
   .option('--json', 'print JSON')
   .option('--quiet', 'print only the token')
   .action(async (name: string, flags: StoreFlags & { kind: string; owner?: string; roles: string; json?: boolean; quiet?: boolean }) => {
+    const { createIdentityService } = await import('../service/identity-service.js');
     await withStore(flags, async (store) => {
       const roles = flags.roles.split(',').map((r) => r.trim()).filter(Boolean);
       const { identity: added, token } = await createIdentityService({ store, clock: Date.now }).add(
@@ -229,19 +230,27 @@ keyOptions(audit.command('verify').description('recompute every hash and the Mer
   .option('--checkpoint <file>', 'a saved checkpoint the log must extend (catches a cut tail or a rewritten history)')
   .option('--json', 'print JSON')
   .action(async (flags: KeyFlags & { checkpoint?: string; json?: boolean }) => {
+    const { auditVerifyWithKeys } = await import('./audit-proof-commands.js');
     process.exitCode = await withReadOnlyStore(flags, (store) => auditVerifyWithKeys(store, flags, out));
   });
 keyOptions(audit.command('chain <id>').description("one proposal's approval chain"))
   .option('--verify', "check each event's inclusion proof against the signed checkpoint, offline")
   .option('--json', 'print JSON')
   .action(async (id: string, flags: KeyFlags & { json?: boolean; verify?: boolean }) => {
-    if (!flags.verify) return withReadOnlyStore(flags, (store) => auditChain(store, id, !!flags.json, out));
+    if (!flags.verify) {
+      const { auditChain } = await import('./audit-commands.js');
+      return withReadOnlyStore(flags, (store) => auditChain(store, id, !!flags.json, out));
+    }
+    const { auditChainVerify } = await import('./audit-proof-commands.js');
     process.exitCode = await withReadOnlyStore(flags, (store) => auditChainVerify(store, id, flags, out));
   });
 keyOptions(audit.command('checkpoint').description('save the latest signed checkpoint, to verify against later'))
   .requiredOption('--out <file>', 'where to write it')
   .option('--json', 'print JSON')
-  .action(async (flags: KeyFlags & { out: string; json?: boolean }) => withReadOnlyStore(flags, (store) => auditCheckpoint(store, flags, out)));
+  .action(async (flags: KeyFlags & { out: string; json?: boolean }) => {
+    const { auditCheckpoint } = await import('./audit-proof-commands.js');
+    return withReadOnlyStore(flags, (store) => auditCheckpoint(store, flags, out));
+  });
 keyOptions(audit.command('report').description('write the evidence pack for an auditor: DIR/index.html and JSONL/CSV exports'))
   .requiredOption('--from <date>', 'first day (or ISO time) of the period')
   .requiredOption('--to <date>', 'last day (inclusive) or ISO time (exclusive) of the period')
@@ -249,24 +258,29 @@ keyOptions(audit.command('report').description('write the evidence pack for an a
   .option('--policy <file>', 'the policy in force, for the "how our change management works" page')
   .option('--json', 'print JSON')
   .action(async (flags: KeyFlags & { from: string; to: string; out: string; policy?: string; json?: boolean }) => {
-    const policy = flags.policy ? parsePolicy(await readText(flags.policy), flags.policy) : defaultPolicy();
+    const policy = await policyFrom(flags.policy);
+    const { auditReport } = await import('./audit-report-command.js');
     process.exitCode = await withReadOnlyStore(flags, (store) => auditReport(store, flags, policy, out));
   });
 keyOptions(audit.command('public-key').description('print the checkpoint public key (give it to your witnesses)'))
   .option('--json', 'print JSON')
-  .action((flags: KeyFlags & { json?: boolean }) => auditPublicKey(flags, flags.json ? (text) => out(JSON.stringify({ public_key: text })) : out));
+  .action(async (flags: KeyFlags & { json?: boolean }) => {
+    const { auditPublicKey } = await import('./audit-proof-commands.js');
+    return auditPublicKey(flags, flags.json ? (text) => out(JSON.stringify({ public_key: text })) : out);
+  });
 storeOptions(audit.command('export').description('the whole audit log to stdout'))
   .addOption(new Option('--format <format>', 'jsonl or csv').default('jsonl'))
-  .action(async (flags: StoreFlags & { format: string }) =>
-    withReadOnlyStore(flags, (store) => auditExport(store, flags.format, (chunk) => process.stdout.write(chunk))),
-  );
+  .action(async (flags: StoreFlags & { format: string }) => {
+    const { auditExport } = await import('./audit-commands.js');
+    return withReadOnlyStore(flags, (store) => auditExport(store, flags.format, (chunk) => process.stdout.write(chunk)));
+  });
 
 const policyCommand = program.command('policy').description('validate a policy file and explain how it classifies actions');
 policyCommand
   .command('check <file>')
   .description('validate a policy file; errors name the line and key')
   .action(async (file: string) => {
-    const policy = parsePolicy(await readText(file), file);
+    const policy = await policyFrom(file);
     out(`OK: ${file} is valid (${policy.rules.length} rule${policy.rules.length === 1 ? '' : 's'})`);
   });
 policyCommand
@@ -275,7 +289,7 @@ policyCommand
   .option('--policy <file>', 'policy file (YAML or JSON)')
   .option('--json', 'print JSON')
   .action(async (file: string, flags: { policy?: string; json?: boolean }) => {
-    const policy = flags.policy ? parsePolicy(await readText(flags.policy), flags.policy) : defaultPolicy();
+    const policy = await policyFrom(flags.policy);
     const text = file === '-' ? await readStdin() : await readText(file);
     let value: unknown;
     try {
@@ -283,6 +297,7 @@ policyCommand
     } catch (error) {
       throw usageError(`${file} is not JSON: ${(error as Error).message}`);
     }
+    const { explain, formatExplanation } = await import('../policy/policy-explain.js');
     const explanation = explain(value, policy);
     out(flags.json ? JSON.stringify(explanation) : formatExplanation(explanation));
   });
@@ -293,6 +308,12 @@ async function readText(file: string): Promise<string> {
   } catch (error) {
     throw usageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
+}
+
+/** The policy in `file`, or the default policy without one. */
+async function policyFrom(file: string | undefined): Promise<Policy> {
+  const { defaultPolicy, parsePolicy } = await import('../policy/policy-config.js');
+  return file ? parsePolicy(await readText(file), file) : defaultPolicy();
 }
 
 async function readJson(file: string): Promise<unknown> {

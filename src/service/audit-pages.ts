@@ -1,5 +1,6 @@
-import { Worker } from 'node:worker_threads';
-import { checkPage, type PageCheck } from '../audit/page-check.mjs';
+import { checkPage, type PageCheck } from '../audit/page-check.js';
+import type { PageWork } from '../audit/page-worker.js';
+import { moduleBeside, startWorker } from '../audit/thread-module.js';
 import type { AuditLogReader, AuditRowSource } from '../store/audit-log-store.js';
 
 export interface PageTuning {
@@ -18,7 +19,8 @@ export const PAGES: PageTuning = { size: 1024, parallelFrom: 16_384 };
  * `next`, keeping each until asked for it by number.
  */
 function pageWorker(source: AuditRowSource, next: Int32Array, pages: number, per: number, cuts: number[]) {
-  const worker = new Worker(new URL('../audit/page-worker.mjs', import.meta.url), { workerData: { source, next, pages, per, cuts }, execArgv: [] });
+  const workerData: PageWork = { source, next, pages, per, cuts };
+  const worker = startWorker(moduleBeside(import.meta.url, '../audit/page-worker'), { workerData, execArgv: [] });
   const done = new Map<number, PageCheck>();
   let gone = false;
   let wake: (() => void) | undefined;

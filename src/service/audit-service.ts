@@ -1,8 +1,7 @@
 import { eventLeaf } from '../audit/audit-leaf.js';
 import { type Checkpoint, CheckpointError, openCheckpoint } from '../audit/checkpoint.js';
 import { ChainVerifier, type VerifyResult } from '../audit/hash-chain.js';
-import { LogTree } from '../audit/log-tree.mjs';
-import { type Hash, verifyConsistency } from '../audit/merkle.js';
+import { CompactTree, type Hash, verifyConsistency } from '../audit/merkle.js';
 import { consistencyProof, rootAt } from '../audit/merkle-proofs.js';
 import type { NoteVerifier } from '../audit/note-key.js';
 import type { AuditEvent } from '../domain/audit-event.js';
@@ -47,12 +46,12 @@ export async function verifyLog(store: AuditLogReader, options: VerifyOptions = 
   const watch = [options.witnessed?.size, stored?.tree_size].filter((n): n is number => n !== undefined);
   const roots = new Map<number, Hash>();
   const chain = new ChainVerifier();
-  const tree = new LogTree();
+  const tree = new CompactTree();
   let reported = 0;
   for await (const page of checkedPages(store, watch, pages)) {
     if (!chain.pushPage(page)) break;
     for (const span of page.spans) {
-      for (const node of span.nodes) tree.pushSubtree(node.level, node.hash);
+      for (const node of span.nodes) tree.pushSubtree(node.level, Buffer.from(node.hash, 'hex'));
       if (watch.includes(tree.size)) roots.set(tree.size, tree.root());
     }
     for (; reported + PAGE <= tree.size; reported += PAGE) options.progress?.(reported + PAGE);

@@ -13,8 +13,8 @@ export interface StoredCheckpoint {
 
 /**
  * How another thread opens its own read-only view of the log, so that a long
- * log is verified on two cores: `module` is plain JavaScript (a worker loads
- * it without tsx) exporting `openAuditRows(options): AuditRowReader`.
+ * log is verified on two cores: `module` (resolved with `moduleBeside`, so a
+ * worker of compiled code loads compiled code) exports `openAuditRows(options): AuditRowReader`.
  */
 export interface AuditRowSource {
   module: string;

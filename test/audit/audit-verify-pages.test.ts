@@ -23,7 +23,9 @@ const ONE_THREAD = { size: 5000, parallelFrom: Infinity };
 /**
  * The store, its reads on this thread slowed by `ms`: the worker, which reads
  * through its own connection, takes the pages this thread does not reach
- * before it has started (~40 ms). `reads` counts this thread's reads.
+ * before it has started (~40 ms compiled; run from source, as here, it first
+ * registers tsx: up to a second or two on a busy machine). `reads` counts
+ * this thread's reads.
  */
 function slowed(store: Store, ms: number) {
   const counted = { reads: 0, store };
@@ -173,7 +175,7 @@ describe('verifying a log page by page, on two threads', () => {
     await onCopy(
       () => {},
       async (store) => {
-        const slow = slowed(store, 100);
+        const slow = slowed(store, 600);
         expect(await verifyLog(slow.store, {}, SMALL_PAGES)).toEqual({ ok: true, events: size });
         // This thread read fewer pages than the log has (plus the read that finds its end).
         expect(slow.reads).toBeGreaterThan(0);

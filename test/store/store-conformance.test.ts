@@ -4,7 +4,7 @@ import { canonicalJson } from '../../src/audit/canonical-json.js';
 import { ChainVerifier } from '../../src/audit/hash-chain.js';
 import { CompactTree, verifyConsistency, verifyInclusion } from '../../src/audit/merkle.js';
 import { consistencyProof, inclusionProof, rootAt } from '../../src/audit/merkle-proofs.js';
-import { rowEvent, rowHash } from '../../src/audit/row-hash.mjs';
+import { rowEvent, rowHash } from '../../src/audit/row-hash.js';
 import type { Change } from '../../src/domain/change.js';
 import { decide, expire } from '../../src/domain/decide.js';
 import { claim } from '../../src/domain/execution.js';

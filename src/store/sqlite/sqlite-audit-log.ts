@@ -3,7 +3,8 @@ import { type AuditLogTx, appendAudit, type LogHead, type SealedAppend, treeToRe
 import { frontier, type Hash, type NodeRef, storageIndex } from '../../audit/merkle.js';
 import type { AuditEvent, AuditEventInput, AuditEventRow } from '../../domain/audit-event.js';
 import type { AuditLogReader, StoredCheckpoint } from '../audit-log-store.js';
-import { ROWS_AFTER } from './sqlite-audit-rows.mjs';
+import { ROWS_AFTER } from './sqlite-audit-rows.js';
+import { moduleBeside } from '../../audit/thread-module.js';
 
 interface AuditRow extends Omit<AuditEvent, 'data'> {
   data: string;
@@ -49,7 +50,7 @@ export function sqliteAuditLogReader(db: Database.Database): AuditLogReader {
       return sql.rowsAfter.all(seq, limit);
     },
     auditRowSource() {
-      return db.memory ? undefined : { module: new URL('./sqlite-audit-rows.mjs', import.meta.url).href, options: { file: db.name } };
+      return db.memory ? undefined : { module: moduleBeside(import.meta.url, './sqlite-audit-rows').href, options: { file: db.name } };
     },
     async latestAuditEvent(type) {
       const row = sql.latestOfType.get(type);

@@ -1,17 +1,17 @@
-// Plain JavaScript (typed by row-hash.d.mts) so a worker thread can load it without tsx.
 import canonicalize from 'canonicalize';
-import { sha256Hex } from './sha256.mjs';
+import type { AuditEvent, AuditEventRow, AuditEventType } from '../domain/audit-event.js';
+import { sha256Hex } from './sha256.js';
 
-/** The event a row stores, its data parsed. */
-export const rowEvent = ([seq, at, type, proposal_id, actor, reason, data, prev_hash, hash]) => ({
-  seq, at, type, proposal_id, actor, reason, data: JSON.parse(data), prev_hash, hash,
+/** The event a row stores, its data parsed (its type as stored: the hash decides whether it is one). */
+export const rowEvent = ([seq, at, type, proposal_id, actor, reason, data, prev_hash, hash]: AuditEventRow): AuditEvent => ({
+  seq, at, type: type as AuditEventType, proposal_id, actor, reason, data: JSON.parse(data), prev_hash, hash,
 });
 
 /**
  * An event's hash: SHA-256 of the RFC 8785 JSON of every field but the hash.
  * The one definition: sealing (hash-chain.ts) and verification both use it.
  */
-export function hashEventFields({ seq, at, type, proposal_id, actor, reason, data, prev_hash }) {
+export function hashEventFields({ seq, at, type, proposal_id, actor, reason, data, prev_hash }: Omit<AuditEvent, 'hash'>): string {
   const text = canonicalize({ seq, at, type, proposal_id, actor, reason, data, prev_hash });
   if (text === undefined) throw new TypeError('value has no JSON form');
   return sha256Hex(text);
@@ -22,9 +22,9 @@ export function hashEventFields({ seq, at, type, proposal_id, actor, reason, dat
 // surrogate takes the reference path, which decides.
 const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
 const SURROGATE = /[\ud800-\udfff]/;
-const str = (s) => (typeof s !== 'string' ? undefined : !ESCAPED.test(s) ? `"${s}"` : SURROGATE.test(s) ? undefined : JSON.stringify(s));
-const strOrNull = (s) => (s === null ? 'null' : str(s));
-const num = (n) => (typeof n === 'number' && Number.isFinite(n) ? JSON.stringify(n) : undefined);
+const str = (s: unknown): string | undefined => (typeof s !== 'string' ? undefined : !ESCAPED.test(s) ? `"${s}"` : SURROGATE.test(s) ? undefined : JSON.stringify(s));
+const strOrNull = (s: unknown): string | undefined => (s === null ? 'null' : str(s));
+const num = (n: unknown): string | undefined => (typeof n === 'number' && Number.isFinite(n) ? JSON.stringify(n) : undefined);
 
 /**
  * The canonical JSON hashEvent hashes, built by concatenation: the keys in
@@ -32,7 +32,7 @@ const num = (n) => (typeof n === 'number' && Number.isFinite(n) ? JSON.stringify
  * around `data`'s stored text, which is used as it is. Undefined for a value
  * this shortcut does not cover.
  */
-export function canonicalRowText([seq, at, type, proposalId, actor, reason, data, prevHash]) {
+export function canonicalRowText([seq, at, type, proposalId, actor, reason, data, prevHash]: AuditEventRow): string | undefined {
   const parts = [str(actor), str(at), typeof data === 'string' ? data : undefined, str(prevHash), strOrNull(proposalId), strOrNull(reason), num(seq), str(type)];
   if (parts.includes(undefined)) return undefined;
   const [a, t, d, p, id, r, s, ty] = parts;
@@ -48,7 +48,7 @@ export function canonicalRowText([seq, at, type, proposalId, actor, reason, data
  * written by an older version, or tampered) the event is parsed and hashed
  * the reference way, which decides.
  */
-export function rowHash(row) {
+export function rowHash(row: AuditEventRow): string {
   const text = canonicalRowText(row);
   if (text !== undefined) {
     const hash = sha256Hex(text);
