@@ -1,3 +1,23 @@
+/**
+ * The actors the product itself writes into the audit log, beside identity
+ * names. No identity may take one of these names (see `defineIdentity`), so
+ * an event's actor always says unambiguously who acted.
+ */
+export const SYSTEM_ACTORS = Object.freeze({
+  /** Expiry and policy changes. */
+  system: 'system',
+  /** The approval that completes a quorum. */
+  quorum: 'quorum',
+  /** A riskless proposal approved by policy at once. */
+  policy: 'policy',
+  /** The first `admin`, created by `serve` on an empty database. */
+  bootstrap: 'bootstrap',
+  /** `countersign identity add`, working on the database directly. */
+  cli: 'cli',
+} as const);
+
+export const RESERVED_ACTOR_NAMES: readonly string[] = Object.values(SYSTEM_ACTORS);
+
 /** An audit event before it is sealed into the hash chain by the store. */
 export interface AuditEventInput {
   at: string;

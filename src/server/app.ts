@@ -2,10 +2,11 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { forbidden, invalidInput, notFound } from '../domain/errors.js';
 import { hasAnyRole, type Identity, newIdentitySchema, type Role } from '../domain/identity.js';
+import { INPUT_LIMITS } from '../domain/input-limits.js';
 import { parseInput } from '../domain/proposal-schema.js';
 import { INSTANT_HINT, parseInstant } from '../domain/period.js';
 import { STATUSES, type Status } from '../domain/proposal.js';
-import type { ApprovalService } from '../service/approval-service.js';
+import { type ApprovalService, MAX_WAIT_SECONDS } from '../service/approval-service.js';
 import type { NoteVerifier } from '../audit/note-key.js';
 import { proveChain } from '../service/audit-proofs.js';
 import { verifyLog } from '../service/audit-service.js';
@@ -50,8 +51,8 @@ function statusQuery(value: unknown): Status | undefined {
 function waitQuery(value: unknown): number {
   if (value === undefined || value === '') return 0;
   const seconds = Number(value);
-  if (typeof value !== 'string' || !Number.isFinite(seconds) || seconds < 0) {
-    throw invalidInput([{ field: 'wait', message: 'must be a number of seconds, 0 to 300' }]);
+  if (typeof value !== 'string' || !Number.isFinite(seconds) || seconds < 0 || seconds > MAX_WAIT_SECONDS) {
+    throw invalidInput([{ field: 'wait', message: `must be a number of seconds from 0 to ${MAX_WAIT_SECONDS}; ask again to wait longer` }]);
   }
   return seconds;
 }
@@ -83,7 +84,7 @@ const bearer = (request: FastifyRequest) => /^Bearer (\S+)$/i.exec(request.heade
 
 /** The HTTP API (contract §4). Only this layer knows HTTP. */
 export function buildApp({ store, approvals, identities, logger = false, clock = Date.now, checkpoints, verifier, sessionKey }: AppDeps): FastifyInstance {
-  const app = Fastify({ logger, bodyLimit: 1_048_576, return503OnClosing: true });
+  const app = Fastify({ logger, bodyLimit: INPUT_LIMITS.bodyBytes, return503OnClosing: true });
   app.decorateRequest('identity', null as unknown as Identity);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => handleError(notFound(`The route ${request.method} ${request.url.split('?')[0]}`), request, reply));
