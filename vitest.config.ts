@@ -3,7 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 30_000,
+    // Generous: a test that spawns several `countersign` processes takes seconds each on two busy
+    // shared cores; the limit catches hangs, not slowness.
+    testTimeout: 120_000,
     hookTimeout: 60_000,
     pool: 'forks',
   },
