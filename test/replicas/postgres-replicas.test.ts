@@ -8,7 +8,7 @@ import { createIdentityService } from '../../src/service/identity-service.js';
 import { openPostgresStore } from '../../src/store/postgres/pg-store.js';
 import type { Store } from '../../src/store/store.js';
 import { readOnlyProposal } from '../support/harness.js';
-import { freshDatabase, TEST_PG_URL } from '../support/postgres.js';
+import { freshDatabase, needsPostgres, TEST_PG_URL } from '../support/postgres.js';
 import { call, callAny, inParallel, proposalBody, type Reply } from './race-client.js';
 import { freePort, policyFile, type Replica, startReplica } from '../support/serve-process.js';
 
@@ -22,7 +22,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Two real `countersign serve` processes on one PostgreSQL database, raced
  * through HTTP the way agents and approvers would use them.
  */
-describe.skipIf(!TEST_PG_URL)('PostgreSQL replicas racing over HTTP', () => {
+describe.skipIf(!TEST_PG_URL)(needsPostgres('PostgreSQL replicas racing over HTTP'), () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let store: Store;
   let replicas: Replica[];

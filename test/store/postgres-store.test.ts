@@ -9,14 +9,14 @@ import { verifyLog } from '../../src/service/audit-service.js';
 import { MIGRATIONS } from '../../src/store/postgres/pg-schema.js';
 import { openPostgresStore } from '../../src/store/postgres/pg-store.js';
 import type { Store } from '../../src/store/store.js';
-import { freshSchema, sqlIn, TEST_PG_URL, uniqueName } from '../support/postgres.js';
+import { freshSchema, needsPostgres, sqlIn, TEST_PG_URL, uniqueName } from '../support/postgres.js';
 import { newProposal, person, T0 } from './store-fixtures.js';
 
 const approve = (name: string) => (p: Parameters<typeof decide>[0]) =>
   decide(p, { verdict: 'approve', actor: person(name), reason: 'ok', now: T0 + 1000 });
 
 /** What only the PostgreSQL store promises: many replicas on one database. */
-describe.skipIf(!TEST_PG_URL)('PostgreSQL store across replicas', () => {
+describe.skipIf(!TEST_PG_URL)(needsPostgres('PostgreSQL store across replicas'), () => {
   const url = TEST_PG_URL!;
   let schema: string;
   let drop: () => Promise<unknown>;

@@ -23,7 +23,7 @@ async function events(store: Store) {
 }
 
 for (const kind of STORE_KINDS) {
-  describe.skipIf(!kind.available)(`${kind.name} store conformance`, () => {
+  describe.skipIf(!kind.available)(kind.title(`${kind.name} store conformance`), () => {
     let target: StoreUnderTest;
     let store: Store;
     beforeEach(async () => {

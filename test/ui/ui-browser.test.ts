@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, dropTableProposal, manualClock, startTestServer, type TestServer } from '../support/harness.js';
-import { hasChromium, launchChromium, liveReady, signIn } from '../support/browser.js';
+import { hasChromium, launchChromium, liveReady, needsChromium, signIn } from '../support/browser.js';
 
 // Triage proposals expire after 5 s and the sweeper runs every second; the server's clock
 // (and, in the countdown test, the page's) moves only when a test moves it, so the countdown
@@ -10,7 +10,7 @@ import { hasChromium, launchChromium, liveReady, signIn } from '../support/brows
 const POLICY = 'timeouts: { triage: 5s }\nsweep_interval: 1s\n';
 const normal = (overrides: Record<string, unknown> = {}) => dropTableProposal({ urgency: 'normal', ...overrides });
 
-describe.skipIf(!hasChromium)('the approval UI in Chromium', { timeout: 60_000 }, () => {
+describe.skipIf(!hasChromium)(needsChromium('the approval UI in Chromium'), { timeout: 60_000 }, () => {
   let server: TestServer;
   let browser: Browser;
   const tokens: Record<string, string> = {};

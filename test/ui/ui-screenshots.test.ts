@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { api, dropTableProposal, manualClock, startTestServer, tempDir, type TestServer } from '../support/harness.js';
-import { hasChromium, launchChromium, signIn } from '../support/browser.js';
+import { hasChromium, launchChromium, needsChromium, signIn } from '../support/browser.js';
 import { startWebhookReceiver } from '../support/webhook-receiver.js';
 
 // Screenshots land in docs/screenshots/ only when asked for (COUNTERSIGN_SCREENSHOTS=1), so a plain
@@ -22,7 +22,7 @@ const webhooks = (url: string) => `notifications:
 /** Nothing wider than the window: readable without sideways scrolling. */
 const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
-describe.skipIf(!hasChromium)('the approval UI at desktop and phone width', { timeout: 60_000 }, () => {
+describe.skipIf(!hasChromium)(needsChromium('the approval UI at desktop and phone width'), { timeout: 60_000 }, () => {
   const clock = manualClock(Date.now());
   let server: TestServer;
   let browser: Browser;
