@@ -1,14 +1,9 @@
 import { CliError } from './cli-error.js';
+import { type Problem, problemText } from './problem-text.js';
 
 export interface ClientOptions {
   server: string;
   token: string | undefined;
-}
-
-interface Problem {
-  status?: number;
-  detail?: string;
-  errors?: { field: string; message: string }[];
 }
 
 /** A thin JSON client for the HTTP API; problems become one-line CLI errors. */
@@ -34,9 +29,7 @@ export function apiClient({ server, token }: ClientOptions) {
       throw new CliError(`${base} answered ${response.status} without JSON; is --server (or COUNTERSIGN_URL) a Countersign server?`, 1);
     }
     if (response.ok) return payload as T;
-    const problem = (payload ?? {}) as Problem;
-    const fields = problem.errors?.map((e) => `${e.field}: ${e.message}`).join('; ');
-    const message = `${response.status} ${fields && fields !== problem.detail ? `${problem.detail} (${fields})` : (problem.detail ?? response.statusText)}`;
+    const message = `${response.status} ${problemText((payload ?? {}) as Problem, response.statusText)}`;
     throw new CliError(message, response.status === 400 ? 2 : 1);
   };
 }

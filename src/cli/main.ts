@@ -16,6 +16,8 @@ import type { KeyFlags } from './audit-keys.js';
 import { auditReport } from './audit-report-command.js';
 import { auditChainVerify, auditCheckpoint, auditPublicKey, auditVerifyWithKeys } from './audit-proof-commands.js';
 import { CliError, usageError } from './cli-error.js';
+import { fileError } from './file-errors.js';
+import { parseJsonObject, parseJsonText } from './json-text.js';
 import { type DeliveryRow, type ExpiredReport, formatDelivery, formatExpiredReport, formatProposal, formatRow } from './format.js';
 
 const out = (text: string): void => {
@@ -265,13 +267,7 @@ policyCommand
   .action(async (file: string, flags: { policy?: string; json?: boolean }) => {
     const policy = flags.policy ? parsePolicy(await readText(flags.policy), flags.policy) : defaultPolicy();
     const text = file === '-' ? await readStdin() : await readText(file);
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw usageError(`${file} is not JSON: ${(error as Error).message}`);
-    }
-    const explanation = explain(value, policy);
+    const explanation = explain(parseJsonText(text, file === '-' ? 'stdin' : file), policy);
     out(flags.json ? JSON.stringify(explanation) : formatExplanation(explanation));
   });
 
@@ -279,17 +275,14 @@ async function readText(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    throw usageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw fileError(error, file, 'read');
   }
 }
 
+/** A proposal or action file (or stdin), checked locally: JSON, one object, within the input limits. */
 async function readJson(file: string): Promise<unknown> {
   const text = file === '-' ? await readStdin() : await readText(file);
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw usageError(`${file === '-' ? 'stdin' : file} is not valid JSON: ${(error as Error).message}`);
-  }
+  return parseJsonObject(text, file === '-' ? 'stdin' : file, 'examples/drop-table.json');
 }
 
 /** A proposal file's action, or a bare action, hashed exactly as the server binds approvals. */
