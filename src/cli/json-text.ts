@@ -31,7 +31,7 @@ export function parseJsonObject(text: string, name: string, example: string): Re
 /** "line 3, column 14: expected ',' or '}' after property value", from V8's wording with a position. */
 export function describeJsonError(message: string, text: string): string {
   if (/^Unexpected end of JSON input/.test(message)) return `${lineAndColumn(text, text.length)}: the text ends too early; something is not closed`;
-  const positioned = /^(.*?) in JSON at position (\d+)/.exec(message);
+  const positioned = /^(.*?)(?: in JSON)? at position (\d+)/.exec(message);
   if (positioned) return `${lineAndColumn(text, Number(positioned[2]))}: ${lowerFirst(positioned[1]!)}`;
   // "Unexpected token 'x', "…" is not valid JSON": no position given; the token is the clue.
   const token = /^Unexpected token '?(.+?)'?, /.exec(message);

@@ -17,7 +17,9 @@ import { auditReport } from './audit-report-command.js';
 import { auditChainVerify, auditCheckpoint, auditPublicKey, auditVerifyWithKeys } from './audit-proof-commands.js';
 import { CliError, usageError } from './cli-error.js';
 import { fileError } from './file-errors.js';
+import { CLIENT_HELP, EXIT_CODES_HELP } from './help-text.js';
 import { parseJsonObject, parseJsonText } from './json-text.js';
+import { serverUrl } from './server-url.js';
 import { type DeliveryRow, type ExpiredReport, formatDelivery, formatExpiredReport, formatProposal, formatRow } from './format.js';
 
 const out = (text: string): void => {
@@ -27,6 +29,7 @@ const program = new Command('countersign')
   .description('A two-person approval gate between AI agents and irreversible actions')
   .version('0.1.0')
   .configureOutput({ outputError: (text, write) => write(`countersign: ${text.replace(/^error: /, '')}`) })
+  .addHelpText('after', EXIT_CODES_HELP)
   .exitOverride();
 
 // A closed pipe (`countersign audit export | head`) is the reader's choice, not an error.
@@ -103,8 +106,9 @@ const clientCommand = (name: string, description: string) =>
   program
     .command(name)
     .description(description)
-    .addOption(new Option('--server <url>', 'Countersign server URL').env('COUNTERSIGN_URL').default('http://127.0.0.1:7420'))
-    .option('--json', 'print JSON');
+    .addOption(new Option('--server <url>', 'Countersign server URL').env('COUNTERSIGN_URL').default('http://127.0.0.1:7420').argParser(serverUrl))
+    .option('--json', 'print JSON')
+    .addHelpText('after', CLIENT_HELP);
 type ClientFlags = { server: string; json?: boolean };
 const client = (flags: ClientFlags) => apiClient({ server: flags.server, token: process.env.COUNTERSIGN_TOKEN });
 const printProposal = (p: Proposal, flags: ClientFlags): void => out(flags.json ? JSON.stringify(p) : formatProposal(p));
@@ -202,8 +206,9 @@ program
   .command('mcp-gateway')
   .description('gate an MCP server: speak MCP on stdio, start the upstream after "--", send each tools/call through Countersign')
   .argument('[command...]', 'the upstream MCP server to start (after "--")')
-  .addOption(new Option('--server <url>', 'Countersign server URL').env('COUNTERSIGN_URL').default('http://127.0.0.1:7420'))
+  .addOption(new Option('--server <url>', 'Countersign server URL').env('COUNTERSIGN_URL').default('http://127.0.0.1:7420').argParser(serverUrl))
   .addOption(new Option('--token <token>', "the agent's token (role: proposer)").env('COUNTERSIGN_TOKEN'))
+  .addHelpText('after', CLIENT_HELP)
   .option('--upstream-url <url>', 'a Streamable HTTP MCP server instead of a command')
   .option('--wait-limit <duration>', 'how long one call waits for approval before "still awaiting approval"', '50s')
   .addOption(new Option('--urgency <urgency>', 'urgency of the proposals').choices(['triage', 'normal', 'low']).default('normal'))
