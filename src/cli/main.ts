@@ -20,6 +20,7 @@ import { fileError } from './file-errors.js';
 import { CLIENT_HELP, EXIT_CODES_HELP } from './help-text.js';
 import { parseJsonObject, parseJsonText } from './json-text.js';
 import { serverUrl } from './server-url.js';
+import { stopOnSignals } from './shutdown-signals.js';
 import { type DeliveryRow, type ExpiredReport, formatDelivery, formatExpiredReport, formatProposal, formatRow } from './format.js';
 
 const out = (text: string): void => {
@@ -73,11 +74,7 @@ storeOptions(program.command('serve').description('run the API, the approval UI 
     const policy = flags.policy ? parsePolicy(await readText(flags.policy), flags.policy) : defaultPolicy();
     const server = await serve({ store: location(flags), host: flags.host, port: parsePort(flags.port), policy, say: out, checkpointKeyFile: flags.checkpointKey, checkpointWebhook: flags.checkpointWebhook, policyOrigin: flags.policy });
     out(`Countersign listening on ${server.url} (${flags.databaseUrl ? 'PostgreSQL' : `database ${flags.db}`})`);
-    const stop = async () => {
-      await server.close();
-      process.exit(0);
-    };
-    process.once('SIGINT', stop).once('SIGTERM', stop);
+    stopOnSignals(() => server.close(), out);
   });
 
 const identity = program.command('identity').description('manage identities (works on the database directly)');
