@@ -16,6 +16,7 @@ import type { Store } from '../store/store.js';
 import { uiPlugin } from '../ui/ui-plugin.js';
 import { openApiDocument } from './openapi.js';
 import { handleError } from './problem.js';
+import { refuseMalformedUrlText } from './url-text.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -88,6 +89,7 @@ export function buildApp({ store, approvals, identities, logger = false, clock =
   app.decorateRequest('identity', null as unknown as Identity);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => handleError(notFound(`The route ${request.method} ${request.url.split('?')[0]}`), request, reply));
+  app.addHook('preValidation', refuseMalformedUrlText);
 
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/openapi.json', async () => openApiDocument());

@@ -1,8 +1,13 @@
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESERVED_ACTOR_NAMES } from '../../src/domain/audit-event.js';
 import { INPUT_LIMITS } from '../../src/domain/input-limits.js';
-import { api, dropTableProposal, readOnlyProposal, startTestServer, type TestServer } from '../support/harness.js';
+import { parsePolicy } from '../../src/policy/policy-config.js';
+import { type RunningServer, serve } from '../../src/server/serve.js';
+import { createIdentityService } from '../../src/service/identity-service.js';
+import { api, dropTableProposal, readOnlyProposal, startTestServer, tempDir, type TestServer } from '../support/harness.js';
+import { freshDatabase, needsPostgres, TEST_PG_URL } from '../support/postgres.js';
 import { runCli } from '../support/run-cli.js';
 import { signIn } from '../support/ui-forms.js';
 
@@ -224,5 +229,54 @@ describe('long-poll bounds', () => {
       expect(res.body.errors, wait).toEqual([{ field: 'wait', message: 'must be a number of seconds from 0 to 300; ask again to wait longer' }]);
     }
     expect((await agent.get(`/v1/proposals/${p.id}/decision?wait=0`)).status).toBe(200);
+  });
+});
+
+describe('text in the URL', () => {
+  it('refuses a NUL or a lone surrogate in a path or query parameter with a 400 naming it', async () => {
+    const cases: [string, string, string][] = [
+      ['GET', '/v1/proposals/x%00y', 'id'],
+      ['GET', '/v1/proposals/x%00y/decision?wait=1', 'id'],
+      ['POST', '/v1/proposals/x%00y/approvals', 'id'],
+      ['GET', '/v1/audit/proposals/x%00y', 'id'],
+      ['GET', '/v1/notifications/deliveries?proposal_id=x%00y', 'proposal_id'],
+    ];
+    const admin = api(t.url, t.adminToken);
+    for (const [method, path, field] of cases) {
+      const res = await admin.call(method, path, method === 'POST' ? { reason: 'ok' } : undefined);
+      expect(res.status, path).toBe(400);
+      expect(res.body.errors, path).toEqual([{ field, message: expect.stringMatching(/NUL character/) }]);
+    }
+    // Still 401 first for a caller without a token.
+    expect((await api(t.url).get('/v1/proposals/x%00y')).status).toBe(401);
+  });
+});
+
+/** The same attacks where they once reached the database as a 5xx: PostgreSQL cannot store or look up a NUL. */
+describe.skipIf(!TEST_PG_URL)(needsPostgres('hostile text on PostgreSQL'), () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let server: RunningServer;
+  let admin: ReturnType<typeof api>;
+  let proposer: ReturnType<typeof api>;
+
+  beforeAll(async () => {
+    db = await freshDatabase(TEST_PG_URL!);
+    server = await serve({ store: { db: '', databaseUrl: db.url }, host: '127.0.0.1', port: 0, policy: parsePolicy('{}'), say: () => {}, checkpointKeyFile: join(tempDir(), 'key'), env: {} });
+    const identities = createIdentityService({ store: server.store, clock: Date.now });
+    admin = api(server.url, (await identities.add({ name: 'ada', kind: 'human', roles: ['approver', 'auditor', 'admin'] }, 'test')).token);
+    proposer = api(server.url, (await identities.add({ name: 'agent-1', kind: 'agent', roles: ['proposer'] }, 'test')).token);
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+    await db?.drop();
+  });
+
+  it('answers 400, never 5xx, for a NUL in a reason, in why, or in a proposal id', async () => {
+    const { body: p } = await proposer.propose(dropTableProposal());
+    expect((await admin.approve(p.id, 'fine \u0000 by me')).status).toBe(400);
+    expect((await proposer.propose(dropTableProposal({ why: 'because \u0000' }))).status).toBe(400);
+    expect((await admin.get('/v1/proposals/x%00y')).status).toBe(400);
+    expect((await admin.get('/v1/audit/proposals/x%00y')).status).toBe(400);
+    expect((await admin.get('/v1/proposals')).status).toBe(200);
   });
 });
