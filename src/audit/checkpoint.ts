@@ -37,6 +37,20 @@ function parseBody(body: string): Checkpoint {
   return { origin, size: Number(sizeText), root };
 }
 
+/**
+ * A checkpoint body with no signature block: an auditor's own record of the
+ * log's head (`audit checkpoint` where no key is at hand), worth what the
+ * place it was kept is worth.
+ */
+export function openUnsignedCheckpoint(text: string): Checkpoint {
+  if (text.includes('\n\n')) throw new CheckpointError('this checkpoint carries signatures: check it with the public key');
+  if (!text.endsWith('\n') || text.split('\n').length !== 4) throw new CheckpointError('not a checkpoint: want origin, tree size and base64 root hash lines');
+  return parseBody(text);
+}
+
+/** True when `text` carries a signature block (a C2SP signed note), false for a bare checkpoint body. */
+export const isSignedNote = (text: string): boolean => text.includes('\n\n');
+
 /** Parses a signed checkpoint and checks it carries a valid signature by `verifier`. */
 export function openCheckpoint(note: string, verifier: NoteVerifier): Checkpoint {
   const split = note.indexOf('\n\n');

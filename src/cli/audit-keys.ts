@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { defaultKeyFile, loadSigner, loadVerifier } from '../audit/checkpoint-key-file.js';
 import type { NoteSigner, NoteVerifier } from '../audit/note-key.js';
 import { usageError } from './cli-error.js';
+import { fileProblem } from './file-errors.js';
 
 export interface KeyFlags {
   db: string;
@@ -19,7 +20,7 @@ export function localSigner(flags: KeyFlags): NoteSigner | undefined {
   try {
     return loadSigner(file);
   } catch (error) {
-    throw usageError(`cannot use the checkpoint key ${file}: ${(error as Error).message}`);
+    throw usageError((error as NodeJS.ErrnoException).code ? fileProblem(error, file, 'read') : `cannot use the checkpoint key ${file}: ${(error as Error).message}`);
   }
 }
 
@@ -29,7 +30,7 @@ export function verifierOf(flags: KeyFlags): NoteVerifier | undefined {
     try {
       return loadVerifier(flags.publicKey);
     } catch (error) {
-      throw usageError(`--public-key: ${(error as Error).message}`);
+      throw usageError(`--public-key: ${(error as NodeJS.ErrnoException).code ? fileProblem(error, flags.publicKey, 'read') : (error as Error).message}`);
     }
   }
   return localSigner(flags);

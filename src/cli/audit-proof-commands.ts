@@ -1,13 +1,13 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import { checkChain } from '../audit/chain-check.js';
-import { CheckpointError, openCheckpoint } from '../audit/checkpoint.js';
+import { CheckpointError } from '../audit/checkpoint.js';
 import { proveChain } from '../service/audit-proofs.js';
 import { verifyLog } from '../service/audit-service.js';
 import { signTreeAt } from '../service/checkpointer.js';
 import { checkChainSignatures, withSignature } from '../service/signature-audit.js';
 import type { AuditLogReader, StoredCheckpoint } from '../store/audit-log-store.js';
 import { type KeyFlags, localSigner, requireVerifier, verifierOf } from './audit-keys.js';
-import { refusal, usageError } from './cli-error.js';
+import { readWitnessed } from './audit-checkpoint-command.js';
+import { refusal } from './cli-error.js';
 
 type Out = (text: string) => void;
 
@@ -23,35 +23,16 @@ export async function currentCheckpoint(store: AuditLogReader, flags: KeyFlags):
   return signTreeAt(store, size, signer, Date.now);
 }
 
+export { auditCheckpoint } from './audit-checkpoint-command.js';
+
 export function auditPublicKey(flags: KeyFlags, out: Out): void {
   out(requireVerifier(flags).text);
 }
 
-export async function auditCheckpoint(store: AuditLogReader, flags: KeyFlags & { out: string; json?: boolean }, out: Out): Promise<void> {
-  const checkpoint = await currentCheckpoint(store, flags);
-  if (!checkpoint) throw refusal('no signed checkpoint yet (the log is empty, or the server has not signed one)');
-  await writeFile(flags.out, checkpoint.note).catch((error: NodeJS.ErrnoException) => {
-    throw usageError(`cannot write ${flags.out}: ${error.code ?? error.message}`);
-  });
-  const { tree_size, root_hash } = checkpoint;
-  out(flags.json ? JSON.stringify({ tree_size, root_hash, out: flags.out }) : `Wrote the checkpoint of ${tree_size} events (root ${root_hash}) to ${flags.out}`);
-}
-
 /** Exit 0 intact (and extending the witnessed checkpoint), 1 tampered. */
 export async function auditVerifyWithKeys(store: AuditLogReader, flags: KeyFlags & { checkpoint?: string; json?: boolean }, out: Out): Promise<0 | 1> {
-  let witnessed;
-  if (flags.checkpoint) {
-    const verifier = requireVerifier(flags);
-    const note = await readFile(flags.checkpoint, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      throw usageError(`cannot read ${flags.checkpoint}: ${error.code ?? error.message}`);
-    });
-    try {
-      witnessed = openCheckpoint(note, verifier);
-    } catch (error) {
-      if (error instanceof CheckpointError) throw usageError(`${flags.checkpoint}: ${error.message}`);
-      throw error;
-    }
-  }
+  const saved = flags.checkpoint ? await readWitnessed(flags.checkpoint, flags) : undefined;
+  const witnessed = saved?.checkpoint;
   const tty = !flags.json && process.stderr.isTTY;
   const result = await verifyLog(store, {
     witnessed,
@@ -59,10 +40,11 @@ export async function auditVerifyWithKeys(store: AuditLogReader, flags: KeyFlags
     progress: tty ? (n) => process.stderr.write(`\rverifying… ${n} events`) : undefined,
   });
   if (tty) process.stderr.write('\r\x1b[K');
-  if (flags.json) out(JSON.stringify(result));
+  if (flags.json) out(JSON.stringify(result.checkpoint?.witnessed ? { ...result, checkpoint: { ...result.checkpoint, signed: saved!.signed } } : result));
   else if (result.ok) {
     const cp = result.checkpoint;
-    out(`OK: ${result.events} audit events, hash chain intact, Merkle tree matches${cp ? `; extends the ${cp.witnessed ? 'witnessed' : 'signed'} checkpoint of ${cp.tree_size} events` : ''}`);
+    const which = cp?.witnessed ? (saved!.signed ? 'witnessed' : 'witnessed (unsigned)') : 'signed';
+    out(`OK: ${result.events} audit events, hash chain intact, Merkle tree matches${cp ? `; extends the ${which} checkpoint of ${cp.tree_size} events` : ''}`);
   } else out(`TAMPERED: first bad seq ${result.first_bad_seq}: ${result.problem}`);
   return result.ok ? 0 : 1;
 }

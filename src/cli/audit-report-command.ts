@@ -8,6 +8,7 @@ import type { ReadOnlyStore } from '../store/store.js';
 import { type KeyFlags, verifierOf } from './audit-keys.js';
 import { currentCheckpoint } from './audit-proof-commands.js';
 import { usageError } from './cli-error.js';
+import { fileError } from './file-errors.js';
 import { INSTANT_HINT, parseInstant } from '../domain/period.js';
 
 /** A date (whole UTC day) or an ISO instant; `end` makes a bare date include its whole day. */
@@ -42,7 +43,7 @@ export async function auditReport(store: ReadOnlyStore, flags: KeyFlags & { from
     await writeFile(join(flags.out, 'index.html'), reportHtml({ ...input, files: Object.keys(files) }));
     for (const [name, text] of Object.entries(files)) await writeFile(join(flags.out, name), text);
   } catch (error) {
-    throw usageError(`cannot write the report to ${flags.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw fileError(error, `the report to ${flags.out}`, 'write');
   }
   const summary = { out: flags.out, from, to, actions: actions.length, refused: refusals.length, expired: expirations.length, verified: input.verification.ok };
   out(flags.json ? JSON.stringify(summary) : `Wrote ${join(flags.out, 'index.html')}: ${actions.length} high-risk actions, ${refusals.length} refused attempts, ${expirations.length} expirations; log ${input.verification.ok ? 'verified intact' : 'TAMPERED'}`);

@@ -40,11 +40,9 @@ export function failureOf(error: unknown): { message: string; kind: ErrorKind } 
   return { message: `unexpected error: ${(error as Error).message}`, kind: 'internal' };
 }
 
-/** "409 The proposal is already approved…", with each bad field when the detail does not list them. */
+/** "409 The proposal is already approved…"; each field to fix when the problem names fields. */
 function answerText({ status, problem }: ApiError): string {
-  const fields = problem.errors?.map((e) => `${e.field}: ${e.message}`).join('; ');
-  const detail = problem.detail ?? STATUS_CODES[status] ?? '';
-  return `${status} ${fields && fields !== problem.detail ? `${detail} (${fields})` : detail}`;
+  return `${status} ${problem.errors?.length ? describeFieldErrors(problem.errors) : (problem.detail ?? STATUS_CODES[status] ?? '')}`;
 }
 
 function causeText(cause: unknown): string {

@@ -12,6 +12,11 @@ import { apiClient } from './api-client.js';
 import type { KeyFlags } from './audit-keys.js';
 import { usageError } from './cli-error.js';
 import { exitCodeOf, failureOf } from './cli-exit.js';
+import { fileError } from './file-errors.js';
+import { CLIENT_HELP, EXIT_CODES_HELP } from './help-text.js';
+import { parseJsonObject, parseJsonText } from './json-text.js';
+import { serverUrl } from './server-url.js';
+import { stopOnSignals } from './shutdown-signals.js';
 import { type DeliveryRow, type ExpiredReport, formatDelivery, formatExpiredReport, formatProposal, formatRow } from './format.js';
 import { keyCommands, signedDecisionBody } from './key-commands.js';
 
@@ -22,6 +27,7 @@ const program = new Command('countersign')
   .description('A two-person approval gate between AI agents and irreversible actions')
   .version('0.1.0')
   .configureOutput({ outputError: (text, write) => write(`countersign: ${text.replace(/^error: /, '')}`) })
+  .addHelpText('after', EXIT_CODES_HELP)
   .exitOverride();
 
 // A closed pipe (`countersign audit export | head`) is the reader's choice, not an error.
@@ -76,11 +82,7 @@ storeOptions(program.command('serve').description('run the API, the approval UI 
     const { serve } = await import('../server/serve.js');
     const server = await serve({ store: location(flags), host: flags.host, port: parsePort(flags.port), policy, say: out, checkpointKeyFile: flags.checkpointKey, checkpointWebhook: flags.checkpointWebhook, policyOrigin: flags.policy });
     out(`Countersign listening on ${server.url} (${flags.databaseUrl ? 'PostgreSQL' : `database ${flags.db}`})`);
-    const stop = async () => {
-      await server.close();
-      process.exit(0);
-    };
-    process.once('SIGINT', stop).once('SIGTERM', stop);
+    stopOnSignals(() => server.close(), out);
   });
 
 const identity = program.command('identity').description('manage identities (works on the database directly)');
@@ -110,8 +112,9 @@ const clientCommand = (name: string, description: string) =>
   program
     .command(name)
     .description(description)
-    .addOption(new Option('--server <url>', 'Countersign server URL').env('COUNTERSIGN_URL').default('http://127.0.0.1:7420'))
-    .option('--json', 'print JSON');
+    .addOption(new Option('--server <url>', 'Countersign server URL').env('COUNTERSIGN_URL').default('http://127.0.0.1:7420').argParser(serverUrl))
+    .option('--json', 'print JSON')
+    .addHelpText('after', CLIENT_HELP);
 type ClientFlags = { server: string; json?: boolean };
 const client = (flags: ClientFlags) => apiClient({ server: flags.server, token: process.env.COUNTERSIGN_TOKEN });
 const printProposal = (p: Proposal, flags: ClientFlags): void => out(flags.json ? JSON.stringify(p) : formatProposal(p));
@@ -213,8 +216,9 @@ program
   .command('mcp-gateway')
   .description('gate an MCP server: speak MCP on stdio, start the upstream after "--", send each tools/call through Countersign')
   .argument('[command...]', 'the upstream MCP server to start (after "--")')
-  .addOption(new Option('--server <url>', 'Countersign server URL').env('COUNTERSIGN_URL').default('http://127.0.0.1:7420'))
+  .addOption(new Option('--server <url>', 'Countersign server URL').env('COUNTERSIGN_URL').default('http://127.0.0.1:7420').argParser(serverUrl))
   .addOption(new Option('--token <token>', "the agent's token (role: proposer)").env('COUNTERSIGN_TOKEN'))
+  .addHelpText('after', CLIENT_HELP)
   .option('--upstream-url <url>', 'a Streamable HTTP MCP server instead of a command')
   .option('--wait-limit <duration>', 'how long one call waits for approval before "still awaiting approval"', '50s')
   .addOption(new Option('--urgency <urgency>', 'urgency of the proposals').choices(['triage', 'normal', 'low']).default('normal'))
@@ -248,7 +252,7 @@ keyOptions(audit.command('checkpoint').description('save the latest signed check
   .requiredOption('--out <file>', 'where to write it')
   .option('--json', 'print JSON')
   .action(async (flags: KeyFlags & { out: string; json?: boolean }) => {
-    const { auditCheckpoint } = await import('./audit-proof-commands.js');
+    const { auditCheckpoint } = await import('./audit-checkpoint-command.js');
     return withReadOnlyStore(flags, (store) => auditCheckpoint(store, flags, out));
   });
 keyOptions(audit.command('report').description('write the evidence pack for an auditor: DIR/index.html and JSONL/CSV exports'))
@@ -291,14 +295,8 @@ policyCommand
   .action(async (file: string, flags: { policy?: string; json?: boolean }) => {
     const policy = await policyFrom(flags.policy);
     const text = file === '-' ? await readStdin() : await readText(file);
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw usageError(`${file} is not JSON: ${(error as Error).message}`);
-    }
     const { explain, formatExplanation } = await import('../policy/policy-explain.js');
-    const explanation = explain(value, policy);
+    const explanation = explain(parseJsonText(text, file === '-' ? 'stdin' : file), policy);
     out(flags.json ? JSON.stringify(explanation) : formatExplanation(explanation));
   });
 
@@ -306,7 +304,7 @@ async function readText(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    throw usageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw fileError(error, file, 'read');
   }
 }
 
@@ -316,13 +314,10 @@ async function policyFrom(file: string | undefined): Promise<Policy> {
   return file ? parsePolicy(await readText(file), file) : defaultPolicy();
 }
 
+/** A proposal or action file (or stdin), checked locally: JSON, one object, within the input limits. */
 async function readJson(file: string): Promise<unknown> {
   const text = file === '-' ? await readStdin() : await readText(file);
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw usageError(`${file === '-' ? 'stdin' : file} is not valid JSON: ${(error as Error).message}`);
-  }
+  return parseJsonObject(text, file === '-' ? 'stdin' : file, 'examples/drop-table.json');
 }
 
 /** A proposal file's action, or a bare action, hashed exactly as the server binds approvals. */

@@ -1,5 +1,25 @@
 import type { AuditEvent } from '../contract/audit-types.js';
 
+/**
+ * The actors the product itself writes into the audit log, beside identity
+ * names. No identity may take one of these names (see `defineIdentity`), so
+ * an event's actor always says unambiguously who acted.
+ */
+export const SYSTEM_ACTORS = Object.freeze({
+  /** Expiry and policy changes. */
+  system: 'system',
+  /** The approval that completes a quorum. */
+  quorum: 'quorum',
+  /** A riskless proposal approved by policy at once. */
+  policy: 'policy',
+  /** The first `admin`, created by `serve` on an empty database. */
+  bootstrap: 'bootstrap',
+  /** `countersign identity add`, working on the database directly. */
+  cli: 'cli',
+} as const);
+
+export const RESERVED_ACTOR_NAMES: readonly string[] = Object.values(SYSTEM_ACTORS);
+
 // A sealed event's shape is the wire contract's (`hash` covers every other field, `prev_hash` links the chain).
 export type { AuditEvent, AuditEventType } from '../contract/audit-types.js';
 

@@ -1,4 +1,4 @@
-import type { AuditEventInput } from './audit-event.js';
+import { type AuditEventInput, SYSTEM_ACTORS } from './audit-event.js';
 import { type Change, refused } from './change.js';
 import { conflict, forbidden } from './errors.js';
 import { hasRole, type Identity } from './identity.js';
@@ -90,7 +90,7 @@ export function decide(proposal: Proposal, attempt: DecisionAttempt): Change {
       at,
       type: 'proposal.approved',
       proposal_id: proposal.id,
-      actor: 'quorum',
+      actor: SYSTEM_ACTORS.quorum,
       reason: `${approvals.length} of ${proposal.required_approvals} approvals from distinct principals`,
       data: { approvers: approvals.map((a) => a.identity), action_hash: proposal.action_hash },
     });
@@ -134,7 +134,7 @@ export function expire(proposal: Proposal, now: number): Change | undefined {
         at,
         type: 'proposal.expired',
         proposal_id: proposal.id,
-        actor: 'system',
+        actor: SYSTEM_ACTORS.system,
         reason: `no decision before ${proposal.expires_at}; expired proposals are never retried`,
         data: { approvals_received: proposal.approvals.length, required: proposal.required_approvals },
       },

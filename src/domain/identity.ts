@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IDENTITY_KINDS, type IdentityKind } from '../contract/proposal-types.js';
+import { RESERVED_ACTOR_NAMES } from './audit-event.js';
 import { invalidInput } from './errors.js';
 
 export const ROLES = ['proposer', 'approver', 'executor', 'auditor', 'admin'] as const;
@@ -41,6 +42,8 @@ export function defineIdentity(input: NewIdentity, owner: Identity | undefined, 
   const errors = [];
   if (!NAME.test(input.name)) {
     errors.push({ field: 'name', message: 'must be 1-64 lowercase letters, digits, ".", "_" or "-", starting with a letter or digit' });
+  } else if (RESERVED_ACTOR_NAMES.includes(input.name)) {
+    errors.push({ field: 'name', message: `"${input.name}" is reserved: the audit log uses it for Countersign itself (${RESERVED_ACTOR_NAMES.join(', ')}); choose another name` });
   }
   if (!(IDENTITY_KINDS as readonly string[]).includes(input.kind)) {
     errors.push({ field: 'kind', message: `must be one of: ${IDENTITY_KINDS.join(', ')}` });

@@ -1,11 +1,20 @@
 import { z } from 'zod';
 import { type FieldError, invalidInput } from './errors.js';
+import { inputLimitErrors } from './input-limits.js';
+import { productMessage, typeName } from './input-messages.js';
+import { hasVisibleText, INVISIBLE_ONLY } from './visible-text.js';
 
 /** What an agent may ask to run. The policy reads `command` and `params` itself. */
 export const ACTION_TYPES = ['sql', 'shell', 'git', 'kubernetes', 'terraform', 'cloud', 'http', 'mcp_tool', 'custom'] as const;
 export const URGENCIES = ['triage', 'normal', 'low'] as const;
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+/** Text a person reads (reasons, what, why, …): it must say something visible. */
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .refine(hasVisibleText, { error: (issue) => (issue.input === '' ? 'must not be empty' : INVISIBLE_ONLY) });
 
 export const actionSchema = z
   .strictObject({
@@ -54,9 +63,15 @@ export type Action = z.infer<typeof actionSchema>;
 export type ProposalInput = z.infer<typeof proposalInputSchema>;
 export type Urgency = (typeof URGENCIES)[number];
 
-/** Parses `value` or throws a 400 naming every offending field and how to fix it. */
+/**
+ * Parses `value` or throws a 400 naming every offending field and how to fix
+ * it. The input limits (depth, string size, well-formed text) come first, so
+ * no schema, hash or store ever sees a value beyond them.
+ */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  const result = schema.safeParse(value, { reportInput: true });
+  const limits = inputLimitErrors(value);
+  if (limits.length > 0) throw invalidInput(limits);
+  const result = schema.safeParse(value, { reportInput: true, error: productMessage });
   if (result.success) return result.data;
   throw invalidInput(fieldErrors(result.error));
 }
@@ -71,7 +86,8 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
           message: 'is not a known field; remove it',
         }));
       case 'invalid_type':
-        return [{ field, message: issue.input === undefined ? `is required (${issue.expected})` : `must be ${article(issue.expected)}` }];
+        if (issue.input === undefined) return [{ field, message: `is required (${typeName(issue.expected)})` }];
+        return [{ field, message: `must be ${field === '' && issue.expected === 'object' ? 'a JSON object' : typeName(issue.expected)}` }];
       case 'invalid_value':
         return [{ field, message: `${issue.input === undefined ? 'is required, ' : ''}must be one of: ${issue.values.map(String).join(', ')}` }];
       default:
@@ -79,5 +95,3 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
     }
   });
 }
-
-const article = (type: string) => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);

@@ -1,5 +1,5 @@
 import type { ApproverGroup, Proposal, Risk, SignedDecisions } from '../contract/proposal-types.js';
-import type { AuditEventInput } from './audit-event.js';
+import { type AuditEventInput, SYSTEM_ACTORS } from './audit-event.js';
 import type { Identity } from './identity.js';
 import type { ProposalInput } from './proposal-schema.js';
 
@@ -99,7 +99,7 @@ export function openProposal({ id, input, actionHash, proposer, assessment, now 
       at,
       type: 'proposal.approved_by_policy',
       proposal_id: id,
-      actor: 'policy',
+      actor: SYSTEM_ACTORS.policy,
       reason: `no risk class applies (rule: ${assessment.rule})`,
       data: { rule: assessment.rule },
     });

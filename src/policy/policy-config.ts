@@ -1,6 +1,7 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { RubberStampThresholds } from '../domain/approver-stats.js';
+import { productMessage } from '../domain/input-messages.js';
 import { fieldErrors } from '../domain/proposal-schema.js';
 import { type McpToolRule, mcpToolRuleSchema } from './classifiers/mcp-tool.js';
 import { parseDuration } from './duration.js';
@@ -90,10 +91,10 @@ export function parsePolicy(text: string, origin = 'policy'): Policy {
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const at = lines.linePos(e.pos[0]);
-    throw new PolicyError(`${origin}:${at.line}: ${e.message.split('\n')[0]}`);
+    throw new PolicyError(`${origin}:${at.line}:${at.col}: ${e.message.split('\n')[0]}`);
   }
   const raw = doc.toJS() ?? {};
-  const parsed = policyFileSchema.safeParse(raw, { reportInput: true });
+  const parsed = policyFileSchema.safeParse(raw, { reportInput: true, error: productMessage });
   if (!parsed.success) {
     const problems = fieldErrors(parsed.error).map((fe) => {
       const path = fe.field.split('.').filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k));

@@ -5,9 +5,10 @@ import type { VerifyResult } from '../contract/audit-types.js';
 import { PROPOSAL_STATUSES, type ProposalStatus } from '../contract/proposal-types.js';
 import { forbidden, invalidInput, notFound } from '../domain/errors.js';
 import { hasAnyRole, type Identity, newIdentitySchema, type Role } from '../domain/identity.js';
+import { INPUT_LIMITS } from '../domain/input-limits.js';
 import { parseInput } from '../domain/proposal-schema.js';
 import { INSTANT_HINT, parseInstant } from '../domain/period.js';
-import type { ApprovalService } from '../service/approval-service.js';
+import { type ApprovalService, MAX_WAIT_SECONDS } from '../service/approval-service.js';
 import type { NoteVerifier } from '../audit/note-key.js';
 import { proveChain } from '../service/audit-proofs.js';
 import { verifyLog } from '../service/audit-service.js';
@@ -19,6 +20,7 @@ import { uiPlugin } from '../ui/ui-plugin.js';
 import { keyRoutes } from './key-routes.js';
 import { openApiDocument } from './openapi.js';
 import { handleError } from './problem.js';
+import { refuseMalformedUrlText } from './url-text.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -55,8 +57,8 @@ function statusQuery(value: unknown): ProposalStatus | undefined {
 function waitQuery(value: unknown): number {
   if (value === undefined || value === '') return 0;
   const seconds = Number(value);
-  if (typeof value !== 'string' || !Number.isFinite(seconds) || seconds < 0) {
-    throw invalidInput([{ field: 'wait', message: 'must be a number of seconds, 0 to 300' }]);
+  if (typeof value !== 'string' || !Number.isFinite(seconds) || seconds < 0 || seconds > MAX_WAIT_SECONDS) {
+    throw invalidInput([{ field: 'wait', message: `must be a number of seconds from 0 to ${MAX_WAIT_SECONDS}; ask again to wait longer` }]);
   }
   return seconds;
 }
@@ -92,12 +94,13 @@ export function buildApp({ store, approvals, identities, errorLog, clock = Date.
     logger: errorLog ? { level: 'error', stream: errorLog } : false,
     // Unique across replicas and restarts, so an id quoted from a 500 finds its one log line.
     genReqId: () => randomUUID(),
-    bodyLimit: 1_048_576,
+    bodyLimit: INPUT_LIMITS.bodyBytes,
     return503OnClosing: true,
   });
   app.decorateRequest('identity', null as unknown as Identity);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => handleError(notFound(`The route ${request.method} ${request.url.split('?')[0]}`), request, reply));
+  app.addHook('preValidation', refuseMalformedUrlText);
 
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/openapi.json', async () => openApiDocument());

@@ -89,6 +89,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     async close() {
       sweeper.stop();
       stopCheckpoints();
+      // Waiting long-polls get their answer (the proposal as it is) rather than a cut connection.
+      approvals.releaseWaiters();
       await notifier?.stop();
       await checkpoints.stored();
       await app.close();

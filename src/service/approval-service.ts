@@ -195,6 +195,9 @@ export function createApprovalService({ store, policy, clock, newId = randomUUID
       };
     },
 
+    /** Shutting down: every long-poll answers now with the proposal as it is, and so does any later one. */
+    releaseWaiters: waiters.release,
+
     close: waiters.close,
   };
 }

@@ -1,3 +1,4 @@
+import { SYSTEM_ACTORS } from '../domain/audit-event.js';
 import { unauthenticated } from '../domain/errors.js';
 import { defineIdentity, type Identity, type NewIdentity } from '../domain/identity.js';
 import { conflict } from '../domain/errors.js';
@@ -34,7 +35,7 @@ export function createIdentityService({ store, clock }: IdentityServiceDeps) {
     async bootstrapAdmin(): Promise<{ identity: Identity; token: string } | undefined> {
       if ((await store.countIdentities()) > 0) return undefined;
       try {
-        return await this.add({ name: 'admin', kind: 'human', roles: ['admin', 'auditor'] }, 'bootstrap');
+        return await this.add({ name: 'admin', kind: 'human', roles: ['admin', 'auditor'] }, SYSTEM_ACTORS.bootstrap);
       } catch (error) {
         // Replicas starting together on one empty database race to create admin; one wins.
         if (await store.getIdentity('admin')) return undefined;

@@ -1,3 +1,4 @@
+import { SYSTEM_ACTORS } from '../domain/audit-event.js';
 import { policyChanges, policyHash } from '../policy/policy-diff.js';
 import type { Policy } from '../policy/policy-config.js';
 import type { AuditLogStore } from '../store/audit-log-store.js';
@@ -17,7 +18,7 @@ export async function recordPolicy(store: AuditLogStore, policy: Policy, origin:
       at: new Date(clock()).toISOString(),
       type: 'policy.loaded',
       proposal_id: null,
-      actor: 'system',
+      actor: SYSTEM_ACTORS.system,
       reason: changes.join('; '),
       data: { policy_hash: hash, previous_hash: last?.data.policy_hash ?? null, origin, changes, policy: policy.source },
     },

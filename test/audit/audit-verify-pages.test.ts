@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { canonicalJson } from '../../src/audit/canonical-json.js';
 import { type Checkpoint, openCheckpoint } from '../../src/audit/checkpoint.js';
 import { ChainVerifier } from '../../src/audit/hash-chain.js';
@@ -34,6 +34,30 @@ function slowed(store: Store, ms: number) {
     auditRowsAfter: async (seq, limit) => {
       counted.reads++;
       await new Promise((resolve) => setTimeout(resolve, ms));
+      return store.auditRowsAfter(seq, limit);
+    },
+  };
+  return counted;
+}
+
+/**
+ * The store, its reads on this thread held until the worker thread has taken
+ * a page (the worker's row source marks a file when it reads): however slowly
+ * the worker starts, it checks part of the log. `reads` counts this thread's reads.
+ */
+function untilWorkerReads(store: Store) {
+  const source = store.auditRowSource()!;
+  const marker = join(dir, `worker-read-${copies}.mark`);
+  const spy = new URL('./row-source-spy.mjs', import.meta.url);
+  spy.searchParams.set('inner', source.module);
+  spy.searchParams.set('marker', marker);
+  const counted = { reads: 0, store };
+  counted.store = {
+    ...store,
+    auditRowSource: () => ({ module: spy.href, options: source.options }),
+    auditRowsAfter: async (seq, limit) => {
+      counted.reads++;
+      await vi.waitFor(() => expect(existsSync(marker)).toBe(true), { timeout: 30_000, interval: 10 });
       return store.auditRowsAfter(seq, limit);
     },
   };
@@ -175,7 +199,7 @@ describe('verifying a log page by page, on two threads', () => {
     await onCopy(
       () => {},
       async (store) => {
-        const slow = slowed(store, 600);
+        const slow = untilWorkerReads(store);
         expect(await verifyLog(slow.store, {}, SMALL_PAGES)).toEqual({ ok: true, events: size });
         // This thread read fewer pages than the log has (plus the read that finds its end).
         expect(slow.reads).toBeGreaterThan(0);

@@ -9,12 +9,27 @@ import { type ServeProcess, startServe } from '../support/serve-process.js';
 const root = join(import.meta.dirname, '../..');
 const bin = join(root, 'bin/countersign.js');
 
-/** The bash block between the walk-through markers of the README, exactly as a user copies it. */
-function walkthroughScript(): string {
+/** The bash block between `<!-- NAME:start -->` and `<!-- NAME:end -->` in the README, exactly as a user copies it. */
+function readmeBlock(name: string): string {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const block = /<!-- walkthrough:start -->\s*```bash\n([\s\S]*?)```\s*<!-- walkthrough:end -->/.exec(readme);
-  if (!block) throw new Error('README has no walk-through block');
+  const block = new RegExp(`<!-- ${name}:start -->\\s*\`\`\`bash\\n([\\s\\S]*?)\`\`\`\\s*<!-- ${name}:end -->`).exec(readme);
+  if (!block) throw new Error(`README has no ${name} block`);
   return block[1]!;
+}
+const walkthroughScript = () => readmeBlock('walkthrough');
+
+/** Runs a script as the README's reader would, in the project folder with `npx countersign` on the PATH. */
+function runScript(script: string): string {
+  try {
+    return execFileSync('bash', ['-c', script], {
+      cwd: dir,
+      env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, COUNTERSIGN_URL: server.url },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (error) {
+    throw new Error(`script failed: ${(error as { stderr: string }).stderr}`);
+  }
 }
 
 let dir: string;
@@ -40,17 +55,7 @@ describe('the README walk-through', () => {
   });
 
   it('runs as documented: refusals for the agent and its owner, two approvals, one claim, a verified log', () => {
-    let output = '';
-    try {
-      output = execFileSync('bash', ['-c', walkthroughScript()], {
-        cwd: dir,
-        env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, COUNTERSIGN_URL: server.url },
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-    } catch (error) {
-      throw new Error(`walk-through failed: ${(error as { stderr: string }).stderr}`);
-    }
+    const output = runScript(walkthroughScript());
     expect(output).toMatch(/PENDING\s+Drop the legacy users table/);
     expect(output).toContain('DECLARED MISMATCH');
     expect(output).toMatch(/APPROVED\s+Drop the legacy users table/);
@@ -71,5 +76,19 @@ describe('the README walk-through', () => {
       { type: 'attempt.refused', actor: 'agent-7', code: 'already_claimed' },
       { type: 'execution.recorded', actor: 'agent-7', code: null },
     ]);
-  }, 120_000);
+  }, 300_000);
+
+  it('runs the curl block as pasted after step 1: it keeps the proposal id, two approvals land, the long-poll answers approved', () => {
+    // Step 1's variables, for people the walk-through has not used yet.
+    const stepOne = `ALICE=$(npx countersign identity add dana --kind human --roles approver --quiet)
+CAROL=$(npx countersign identity add erik --kind human --roles approver --quiet)
+AGENT=$(npx countersign identity add agent-9 --kind agent --roles proposer --quiet)
+`;
+    const output = runScript(stepOne + readmeBlock('curl'));
+    const id = /^proposed ([0-9a-f-]{36})$/m.exec(output)?.[1];
+    expect(id).toBeDefined();
+    expect(output.match(/^approval: HTTP 201$/gm)).toHaveLength(2);
+    const polled = JSON.parse(output.split('\n').find((line) => line.startsWith('{'))!);
+    expect(polled).toMatchObject({ id, status: 'approved', approvals: [{ identity: 'dana' }, { identity: 'erik' }] });
+  }, 300_000);
 });

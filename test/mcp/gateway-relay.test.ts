@@ -73,7 +73,7 @@ describe('the gateway relay', () => {
     const changed = vi.fn();
     client.setNotificationHandler(ToolListChangedNotificationSchema, changed);
     upstream.registerTool('late_tool', {}, async () => ({ content: [] }));
-    await vi.waitFor(() => expect(changed).toHaveBeenCalled());
+    await vi.waitFor(() => expect(changed).toHaveBeenCalled(), { timeout: 10_000 });
     expect((await client.listTools()).tools.map((t) => t.name)).toContain('late_tool');
   });
 

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { api, dropTableProposal, manualClock, startTestServer, type TestServer } from '../support/harness.js';
 import { runCli } from '../support/run-cli.js';
 import { startWebhookReceiver } from '../support/webhook-receiver.js';
@@ -29,11 +29,11 @@ notifications:
     expiredId = (await agent.propose(dropTableProposal())).body.id;
     clock.advance(31 * 60_000);
     // Until the expiry's deliveries have all been tried (the refused one is not retried).
-    for (let i = 0; i < 100; i++) {
+    const tried = async () => {
       const { items } = (await api(t.url, auditor).get('/v1/notifications/deliveries')).body;
-      if (items.length === 3 && items.every((d: { status: string }) => d.status !== 'pending')) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+      return items.length === 3 && items.every((d: { status: string }) => d.status !== 'pending');
+    };
+    await vi.waitFor(async () => expect(await tried()).toBe(true), { timeout: 20_000, interval: 50 });
   });
   afterAll(async () => {
     await t?.close();

@@ -5,7 +5,7 @@ import { createWebhookVerifier, signWebhook, WEBHOOK_HEADERS } from '../../src/s
 import { join } from 'node:path';
 import { addIdentity } from '../support/identities.js';
 import { api, dropTableProposal, manualClock, readOnlyProposal, startTestServer, tempDir, type TestServer } from '../support/harness.js';
-import { startWebhookReceiver } from '../support/webhook-receiver.js';
+import { inLogOrder, type ReceivedRequest, startWebhookReceiver } from '../support/webhook-receiver.js';
 
 const SECRET = 'test-signing-key-0123456789';
 
@@ -38,7 +38,8 @@ async function setUp(respond?: Parameters<typeof startWebhookReceiver>[0], optio
   return { receiver, t, agent, alice, bob, auditor };
 }
 
-const types = (requests: { body: string }[]) => requests.map((r) => JSON.parse(r.body).type);
+/** The event types of the requests, in the log's order whatever order they arrived in. */
+const types = (requests: ReceivedRequest[]) => inLogOrder(requests).map((r) => JSON.parse(r.body).type);
 
 describe('webhook notifications', () => {
   it('tells both webhooks about a new proposal, each approval and the result; the JSON one is signed', async () => {
@@ -51,7 +52,7 @@ describe('webhook notifications', () => {
     await expect.poll(() => types(receiver.at('/json')), { timeout: 5000 }).toEqual(['proposal.created', 'approval.recorded', 'approval.recorded', 'proposal.approved']);
     await expect.poll(() => receiver.at('/slack').length, { timeout: 5000 }).toBe(4);
 
-    const [created, first] = receiver.at('/json').map((r) => ({ ...r, json: JSON.parse(r.body) }));
+    const [created, first] = inLogOrder(receiver.at('/json')).map((r) => ({ ...r, json: JSON.parse(r.body) }));
     expect(created!.json).toMatchObject({
       type: 'proposal.created',
       proposal: { id: p.id, what: 'Drop the legacy users table', proposer: 'agent-7', risk: expect.arrayContaining(['irreversible']), required_approvals: 2 },
@@ -66,8 +67,9 @@ describe('webhook notifications', () => {
     const verifier = createWebhookVerifier({ secret: SECRET });
     for (const r of receiver.at('/json')) expect(verifier.verify(r.headers, r.body)).toMatchObject({ ok: true, duplicate: false });
     // The Slack webhook has no key configured: nothing to sign with.
-    expect(receiver.at('/slack')[0]!.headers[WEBHOOK_HEADERS.signature]).toBeUndefined();
-    expect(JSON.parse(receiver.at('/slack')[0]!.body).text).toContain('Approval needed: Drop the legacy users table');
+    const slack = inLogOrder(receiver.at('/slack'));
+    expect(slack.every((r) => r.headers[WEBHOOK_HEADERS.signature] === undefined)).toBe(true);
+    expect(JSON.parse(slack[0]!.body).text).toContain('Approval needed: Drop the legacy users table');
 
     // Results are recorded in batches, just after the receiver answered.
     const results = async () => (await auditor.get(`/v1/notifications/deliveries?proposal_id=${p.id}`)).body.items.map((d: { status: string; attempts: number }) => `${d.status}/${d.attempts}`);
@@ -222,7 +224,7 @@ describe('notifying after a restart', () => {
       serve({ store: { db }, host: '127.0.0.1', port: 0, clock, env: { SIEM_SECRET: SECRET }, say: () => {}, policy: parsePolicy(withHooks ? policyFor(receiver.url) : '{}') });
     const agentToken = await addIdentity(db, 'agent-7', 'agent', ['proposer']);
     const propose = async (server: Awaited<ReturnType<typeof start>>, what: string) => (await api(server.url, agentToken).propose(dropTableProposal({ what }))).body.id as string;
-    const announced = () => receiver.at('/json').map((r) => JSON.parse(r.body).proposal.what);
+    const announced = () => inLogOrder(receiver.at('/json')).map((r) => JSON.parse(r.body).proposal.what);
 
     const first = await start(true);
     await propose(first, 'while notifying');

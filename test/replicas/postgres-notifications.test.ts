@@ -4,7 +4,7 @@ import { openPostgresStore } from '../../src/store/postgres/pg-store.js';
 import type { Store } from '../../src/store/store.js';
 import { createWebhookVerifier, WEBHOOK_HEADERS } from '../../src/sdk/index.js';
 import { dropTableProposal } from '../support/harness.js';
-import { freshDatabase, TEST_PG_URL } from '../support/postgres.js';
+import { freshDatabase, needsPostgres, TEST_PG_URL } from '../support/postgres.js';
 import { freePort, policyFile, type Replica, startReplica } from '../support/serve-process.js';
 import { startWebhookReceiver } from '../support/webhook-receiver.js';
 import { call, inParallel } from './race-client.js';
@@ -15,7 +15,7 @@ const PROPOSALS = 20;
  * Two replicas read the same log and both may deliver: each notification
  * must still reach the receiver once (plus its retries), never twice.
  */
-describe.skipIf(!TEST_PG_URL)('webhook notifications from two PostgreSQL replicas', () => {
+describe.skipIf(!TEST_PG_URL)(needsPostgres('webhook notifications from two PostgreSQL replicas'), () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let store: Store;
   let replicas: Replica[];

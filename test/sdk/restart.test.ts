@@ -56,11 +56,11 @@ describe('gate.run across a server restart', () => {
       execute,
       { onProposed: (p) => (proposal = p) },
     );
-    await vi.waitFor(() => expect(proposal?.status).toBe('pending'));
+    await vi.waitFor(() => expect(proposal?.status).toBe('pending'), { timeout: 20_000 });
 
     await server.kill();
-    await new Promise((r) => setTimeout(r, 1_000)); // the gate's long-poll fails and retries meanwhile
-    expect(networkErrors).toBeGreaterThan(1);
+    // The gate's long-poll fails and retries while the server is down.
+    await vi.waitFor(() => expect(networkErrors).toBeGreaterThan(1), { timeout: 20_000 });
     server = await startServer(port);
 
     expect((await api(url, tokens.alice).approve(proposal!.id, 'cache is rebuilt nightly')).status).toBe(201);

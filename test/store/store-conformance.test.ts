@@ -23,7 +23,7 @@ async function events(store: Store) {
 }
 
 for (const kind of STORE_KINDS) {
-  describe.skipIf(!kind.available)(`${kind.name} store conformance`, () => {
+  describe.skipIf(!kind.available)(kind.title(`${kind.name} store conformance`), () => {
     let target: StoreUnderTest;
     let store: Store;
     beforeEach(async () => {
@@ -250,7 +250,7 @@ for (const kind of STORE_KINDS) {
       const unsubscribe = store.onProposalChange((id) => heard.push(id));
       await store.insertProposal(proposal, created);
       await store.updateProposal(proposal.id, approve('alice'));
-      await expect.poll(() => heard, { timeout: 2000 }).toEqual([proposal.id, proposal.id]);
+      await expect.poll(() => heard, { timeout: 10_000 }).toEqual([proposal.id, proposal.id]);
       unsubscribe();
     });
 

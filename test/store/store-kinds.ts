@@ -4,7 +4,7 @@ import { openPostgresStore, openReadOnlyPostgresStore } from '../../src/store/po
 import { openReadOnlySqliteStore, openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { ReadOnlyStore, Store } from '../../src/store/store.js';
 import { tempDir } from '../support/harness.js';
-import { freshSchema, TEST_PG_URL } from '../support/postgres.js';
+import { freshSchema, needsPostgres, TEST_PG_URL } from '../support/postgres.js';
 
 /** One store under test: `open` gives another handle on the same data (a second replica). */
 export interface StoreUnderTest {
@@ -17,6 +17,8 @@ export interface StoreUnderTest {
 export interface StoreKind {
   name: string;
   available: boolean;
+  /** A suite's title on this store; when skipped, it says what enables the store. */
+  title(suite: string): string;
   create(): Promise<StoreUnderTest>;
 }
 
@@ -25,6 +27,7 @@ export const STORE_KINDS: StoreKind[] = [
   {
     name: 'SQLite',
     available: true,
+    title: (suite) => suite,
     async create() {
       const dir = tempDir();
       const file = join(dir, 'countersign.db');
@@ -50,6 +53,7 @@ export const STORE_KINDS: StoreKind[] = [
   {
     name: 'PostgreSQL',
     available: TEST_PG_URL !== undefined,
+    title: needsPostgres,
     async create() {
       const url = TEST_PG_URL!;
       const { schema, drop } = await freshSchema(url);

@@ -5,6 +5,14 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
 
+/** A suite's title. Without Chromium, the title says how to run the suite, and so does a line on stderr. */
+export function needsChromium(title: string): string {
+  if (hasChromium) return title;
+  const note = `skipped: needs ${CHROMIUM} (Debian: apt-get install chromium)`;
+  console.warn(`"${title}" ${note}`);
+  return `${title} [${note}]`;
+}
+
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,

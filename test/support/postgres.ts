@@ -4,6 +4,17 @@ import pg from 'pg';
 /** Set by .ci/run; PostgreSQL tests are skipped (visibly) without it. */
 export const TEST_PG_URL = process.env.COUNTERSIGN_TEST_PG_URL;
 
+/**
+ * A suite's title. When PostgreSQL is not configured, the title says how to run
+ * the suite, and so does a line on stderr (shown whatever the reporter).
+ */
+export function needsPostgres(title: string): string {
+  if (TEST_PG_URL) return title;
+  const note = `skipped: set COUNTERSIGN_TEST_PG_URL=postgres://USER@HOST:5432/DB to run it`;
+  console.warn(`"${title}" ${note}`);
+  return `${title} [${note}]`;
+}
+
 export const uniqueName = (prefix: string) => `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
 
 /** Runs `use` on a connection of its own to `url` (as the tests' superuser). */

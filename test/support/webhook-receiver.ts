@@ -40,3 +40,12 @@ export async function startWebhookReceiver(respond: (request: ReceivedRequest, i
     },
   };
 }
+
+/**
+ * Requests in the audit log's order (the seq in their delivery id), not in
+ * arrival order: deliveries go out concurrently, so they may arrive in any order.
+ */
+export function inLogOrder<R extends { headers: IncomingHttpHeaders }>(requests: R[]): R[] {
+  const seq = (r: R) => Number(/\/seq-(\d+)$/.exec(String(r.headers['x-countersign-delivery']))?.[1] ?? NaN);
+  return [...requests].sort((a, b) => seq(a) - seq(b));
+}

@@ -1,21 +1,23 @@
 import { createServer, type Server } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, dropTableProposal, startTestServer, type TestServer } from '../support/harness.js';
-import { hasChromium, launchChromium, liveReady, signIn } from '../support/browser.js';
+import { api, dropTableProposal, manualClock, startTestServer, type TestServer } from '../support/harness.js';
+import { hasChromium, launchChromium, liveReady, needsChromium, signIn } from '../support/browser.js';
 
-// Triage proposals expire after 5 s and the sweeper runs every second, so the
-// countdown test watches a real expiry; every other test proposes at `normal` urgency.
+// Triage proposals expire after 5 s and the sweeper runs every second; the server's clock
+// (and, in the countdown test, the page's) moves only when a test moves it, so the countdown
+// test sees each step whatever the load. Every other test proposes at `normal` urgency.
 const POLICY = 'timeouts: { triage: 5s }\nsweep_interval: 1s\n';
 const normal = (overrides: Record<string, unknown> = {}) => dropTableProposal({ urgency: 'normal', ...overrides });
 
-describe.skipIf(!hasChromium)('the approval UI in Chromium', { timeout: 60_000 }, () => {
+describe.skipIf(!hasChromium)(needsChromium('the approval UI in Chromium'), { timeout: 60_000 }, () => {
   let server: TestServer;
   let browser: Browser;
   const tokens: Record<string, string> = {};
+  const clock = manualClock(Date.now());
 
   beforeAll(async () => {
-    server = await startTestServer({ policy: POLICY });
+    server = await startTestServer({ policy: POLICY, clock });
     tokens.alice = await server.addIdentity('alice', 'human', ['approver']);
     tokens.bob = await server.addIdentity('bob', 'human', ['approver']);
     tokens.carol = await server.addIdentity('carol', 'human', ['approver']);
@@ -55,7 +57,7 @@ describe.skipIf(!hasChromium)('the approval UI in Chromium', { timeout: 60_000 }
     const created = await agent().propose(normal({ what: 'Drop the staging cache table' }));
     expect(created.status).toBe(201);
     const row = page.locator(`tr[data-proposal-id="${created.body.id}"]`);
-    await row.waitFor({ timeout: 10_000 });
+    await row.waitFor({ timeout: 20_000 });
     expect(await row.innerText()).toMatch(/Drop the staging cache table[\s\S]*agent-7 \(owner carol\)[\s\S]*0 of 2/);
     expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
     expect(foreignRequests).toEqual([]);
@@ -95,7 +97,7 @@ describe.skipIf(!hasChromium)('the approval UI in Chromium', { timeout: 60_000 }
     expect(await bob.page.locator('#summary [data-status]').getAttribute('data-status')).toBe('approved');
 
     // Alice's open page turns approved by itself.
-    await alice.page.locator('#summary [data-status="approved"]').waitFor({ timeout: 10_000 });
+    await alice.page.locator('#summary [data-status="approved"]').waitFor({ timeout: 20_000 });
     const stored = (await api(server.url, tokens.alice).get(`/v1/proposals/${proposal.id}`)).body;
     expect(stored.status).toBe('approved');
     expect(stored.approvals.map((a: { identity: string }) => a.identity)).toEqual(['alice', 'bob']);
@@ -178,11 +180,17 @@ describe.skipIf(!hasChromium)('the approval UI in Chromium', { timeout: 60_000 }
   it('counts down to zero and shows the proposal expired', async () => {
     const { context, page } = await signIn(browser, server.url, tokens.alice!);
     const { body: proposal } = await agent().propose(dropTableProposal({ urgency: 'triage', what: 'Rotate the prod TLS key now' }));
+    await page.clock.setFixedTime(clock());
     await page.goto(`${server.url}/proposals/${proposal.id}`);
     await liveReady(page);
     const countdown = page.locator('#summary .countdown');
-    expect(await countdown.innerText()).toMatch(/^0:0[0-5] left$/);
-    await page.locator('#summary [data-status="expired"]').waitFor({ timeout: 10_000 });
+    expect(await countdown.innerText()).toBe('0:05 left');
+    await page.clock.setFixedTime(clock() + 2_000);
+    await expect.poll(() => countdown.innerText(), { timeout: 10_000 }).toBe('0:03 left');
+    await page.clock.setFixedTime(clock() + 5_000);
+    await expect.poll(() => countdown.innerText(), { timeout: 10_000 }).toBe('expiring now');
+    clock.advance(5_000); // the sweeper expires it, and the page hears of it
+    await page.locator('#summary [data-status="expired"]').waitFor({ timeout: 20_000 });
     expect(await page.getByRole('button', { name: 'Approve this proposal' }).isDisabled()).toBe(true);
     expect(await page.locator('#decide-blocked').innerText()).toContain('already expired');
     await context.close();

@@ -1,9 +1,9 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { api, dropTableProposal, manualClock, startTestServer, tempDir, type TestServer } from '../support/harness.js';
-import { hasChromium, launchChromium, signIn } from '../support/browser.js';
+import { hasChromium, launchChromium, needsChromium, signIn } from '../support/browser.js';
 import { startWebhookReceiver } from '../support/webhook-receiver.js';
 
 // Screenshots land in docs/screenshots/ only when asked for (COUNTERSIGN_SCREENSHOTS=1), so a plain
@@ -22,7 +22,7 @@ const webhooks = (url: string) => `notifications:
 /** Nothing wider than the window: readable without sideways scrolling. */
 const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
-describe.skipIf(!hasChromium)('the approval UI at desktop and phone width', { timeout: 60_000 }, () => {
+describe.skipIf(!hasChromium)(needsChromium('the approval UI at desktop and phone width'), { timeout: 60_000 }, () => {
   const clock = manualClock(Date.now());
   let server: TestServer;
   let browser: Browser;
@@ -44,9 +44,13 @@ describe.skipIf(!hasChromium)('the approval UI at desktop and phone width', { ti
     const as = (name: string) => api(server.url, t[name]);
 
     // One proposal left to expire, then history: alice approves everything at once, bob reads and sometimes refuses.
-    await agent.propose(dropTableProposal({ what: 'Purge the audit_archive table', why: 'Disk at 91% on prod-db' }));
+    const { body: purge } = await agent.propose(dropTableProposal({ what: 'Purge the audit_archive table', why: 'Disk at 91% on prod-db' }));
     clock.advance(31 * 60_000);
-    await new Promise((resolve) => setTimeout(resolve, 1_500)); // the sweeper (every 1 s) expires it
+    // The sweeper (every 1 s) expires it.
+    await vi.waitFor(async () => expect((await agent.get(`/v1/proposals/${purge.id}`)).body.status).toBe('expired'), { timeout: 20_000 });
+    // Its notifications tried: the report shows who was told and what failed.
+    const tried = async () => (await as('audrey').get(`/v1/notifications/deliveries?proposal_id=${purge.id}`)).body.items.map((d: { webhook: string; event_type: string; status: string }) => `${d.webhook} ${d.event_type} ${d.status}`).sort();
+    await vi.waitFor(async () => expect(await tried()).toEqual(['ops-slack proposal.created delivered', 'ops-slack proposal.expired delivered', 'siem proposal.expired failed']), { timeout: 20_000 });
     for (let i = 1; i <= 4; i += 1) {
       const { body: p } = await deploy.propose(dropTableProposal({ urgency: 'normal', what: `Drop temp table import_batch_${i}` }));
       await as('alice').approve(p.id, 'fine');
