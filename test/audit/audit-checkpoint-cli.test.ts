@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, dropTableProposal, startTestServer, type TestServer } from '../support/harness.js';
+import { claimedDropTable, dropTableProposal, startTestServer, type TestServer } from '../support/harness.js';
 import { runCli } from '../support/run-cli.js';
 import { cutTail, withDb } from './tamper-kit.js';
 
@@ -18,13 +18,8 @@ let copies = 0;
 
 beforeAll(async () => {
   t = await startTestServer();
-  const agent = api(t.url, await t.addIdentity('agent-1', 'agent', ['proposer']));
-  const alice = api(t.url, await t.addIdentity('alice', 'human', ['approver']));
-  const bob = api(t.url, await t.addIdentity('bob', 'human', ['approver']));
-  const p = (await agent.propose(dropTableProposal())).body;
-  await alice.approve(p.id, 'checked');
-  await bob.approve(p.id, 'checked too');
-  expect((await agent.claim(p.id, p.action_hash)).status).toBe(200); // the server signs a checkpoint here
+  const { agent, alice, claim } = await claimedDropTable(t);
+  expect(claim.status).toBe(200); // the server signs a checkpoint here
   // More events after the newest signed checkpoint: only a checkpoint of the head covers them.
   const q = (await agent.propose(dropTableProposal({ what: 'later' }))).body;
   await alice.approve(q.id, 'later look');

@@ -9,7 +9,7 @@ import { decide } from '../../src/domain/decide.js';
 import { createCheckpointer } from '../../src/service/checkpointer.js';
 import { clientConfig } from '../../src/store/postgres/pg-pool.js';
 import { openPostgresStore } from '../../src/store/postgres/pg-store.js';
-import { api, dropTableProposal, startTestServer, tempDir, type TestServer } from '../support/harness.js';
+import { claimedDropTable, dropTableProposal, startTestServer, tempDir, type TestServer } from '../support/harness.js';
 import { admin, freshDatabase, TEST_PG_URL, uniqueName } from '../support/postgres.js';
 import { CLI, type CliResult } from '../support/run-cli.js';
 import { newProposal, person, T0 } from '../store/store-fixtures.js';
@@ -52,13 +52,8 @@ describe('auditor commands on a SQLite file they may only read', () => {
 
   beforeAll(async () => {
     t = await startTestServer();
-    const agent = api(t.url, await t.addIdentity('agent-1', 'agent', ['proposer']));
-    const alice = api(t.url, await t.addIdentity('alice', 'human', ['approver']));
-    const bob = api(t.url, await t.addIdentity('bob', 'human', ['approver']));
-    const p = (await agent.propose(dropTableProposal())).body;
-    await alice.approve(p.id, 'checked');
-    await bob.approve(p.id, 'checked too');
-    expect((await agent.claim(p.id, p.action_hash)).status).toBe(200);
+    const { agent, p, claim } = await claimedDropTable(t);
+    expect(claim.status).toBe(200);
     // The log grows past the stored checkpoint: `audit checkpoint` used to sign and store a new one.
     await agent.propose(dropTableProposal());
     await t.server.close();

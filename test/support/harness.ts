@@ -117,3 +117,18 @@ export function readOnlyProposal() {
     urgency: 'low',
   };
 }
+
+/**
+ * A DROP TABLE proposed by an agent, approved by alice and bob and claimed
+ * (the server signs a checkpoint at the claim): a log with something to audit.
+ */
+export async function claimedDropTable(t: TestServer) {
+  const agent = api(t.url, await t.addIdentity('agent-1', 'agent', ['proposer']));
+  const alice = api(t.url, await t.addIdentity('alice', 'human', ['approver']));
+  const bob = api(t.url, await t.addIdentity('bob', 'human', ['approver']));
+  const p = (await agent.propose(dropTableProposal())).body;
+  await alice.approve(p.id, 'checked');
+  await bob.approve(p.id, 'checked too');
+  const claim = await agent.claim(p.id, p.action_hash);
+  return { agent, alice, bob, p, claim };
+}
