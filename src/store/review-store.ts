@@ -10,8 +10,8 @@ export interface ViewRecord {
 /** Reading how approvers reviewed: first views and decisions (decisions are written with their proposal's change). */
 export interface ReviewReader {
   firstViewedAt(proposalId: string, identity: string): Promise<number | undefined>;
-  /** Decisions made at or after `since` (ISO), oldest first. */
-  listDecisions(since?: string): Promise<DecisionRecord[]>;
+  /** Decisions made at or after `since` and before `until` (ISO), oldest first; only by `identities` if given. */
+  listDecisions(since?: string, until?: string, identities?: string[]): Promise<DecisionRecord[]>;
   /** Who viewed these proposals, and when first. */
   listViews(proposalIds: string[]): Promise<ViewRecord[]>;
 }

@@ -8,10 +8,11 @@ export function pgReviewReader(pool: Pick<Pool, 'query'>): ReviewReader {
       const { rows } = await pool.query<{ first_at: number }>('SELECT first_at FROM views WHERE proposal_id = $1 AND identity = $2', [proposalId, identity]);
       return rows[0]?.first_at;
     },
-    async listDecisions(since = '') {
+    async listDecisions(since = '', until, identities) {
       const { rows } = await pool.query<DecisionRecord>(
-        'SELECT proposal_id, identity, principal, verdict, at, review_ms, reason FROM decisions WHERE at >= $1 ORDER BY at',
-        [since],
+        `SELECT proposal_id, identity, principal, verdict, at, review_ms, reason FROM decisions
+         WHERE at >= $1 AND ($2::text IS NULL OR at < $2) AND ($3::text[] IS NULL OR identity = ANY($3)) ORDER BY at`,
+        [since, until ?? null, identities ?? null],
       );
       return rows;
     },
