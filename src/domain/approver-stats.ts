@@ -49,22 +49,24 @@ export interface ApproverTally {
 }
 
 /**
- * The histogram bin of a duration: exact to the millisecond below 1 s, then
- * three significant digits (10 ms below 10 s, 100 ms below 100 s, 1 s below
- * 1,000 s, ...), so a median or p10 read from bins is within 0.5% of the
- * exact one, and exact for whole seconds below 1,000 s.
+ * The histogram bin of a duration: two significant digits of milliseconds
+ * (1 ms below 100 ms, 100 ms below 10 s, 1 s below 100 s, 10 s below 1,000 s,
+ * ...), so a median or p10 read from bins is within 5% of the exact one
+ * (half a step), and exact for whole seconds up to 99 s and whole tens of
+ * seconds up to 990 s. Coarse enough that a day of one approver's reviews
+ * rarely fills more than a few dozen bins.
  */
 export function reviewBin(ms: number): number {
   const value = Math.max(0, Math.round(ms));
   let step = 1;
-  while (value >= 1000 * step) step *= 10;
+  while (value >= 100 * step) step *= 10;
   return Math.round(value / step) * step;
 }
 
 /** The same binning in SQL (integer division rounds half up like `reviewBin` for non-negative values). */
 export function reviewBinSql(ms: string): string {
-  const cases: string[] = [`WHEN ${ms} < 1000 THEN ${ms}`];
-  for (let step = 10; step <= 1e12; step *= 10) cases.push(`WHEN ${ms} < ${1000 * step} THEN ((${ms} + ${step / 2}) / ${step}) * ${step}`);
+  const cases: string[] = [`WHEN ${ms} < 100 THEN ${ms}`];
+  for (let step = 10; step <= 1e12; step *= 10) cases.push(`WHEN ${ms} < ${100 * step} THEN ((${ms} + ${step / 2}) / ${step}) * ${step}`);
   return `(CASE WHEN ${ms} < 0 THEN 0 ${cases.join(' ')} ELSE ${ms} END)`;
 }
 

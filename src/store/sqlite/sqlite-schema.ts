@@ -171,7 +171,7 @@ export const MIGRATIONS: string[] = [
     approvals INTEGER NOT NULL,
     one_word_reasons INTEGER NOT NULL,
     PRIMARY KEY (day, identity)
-  ) STRICT;
+  ) STRICT, WITHOUT ROWID;
   CREATE TABLE approver_bins (
     day TEXT NOT NULL,
     identity TEXT NOT NULL,
@@ -179,7 +179,7 @@ export const MIGRATIONS: string[] = [
     bin INTEGER NOT NULL,
     n INTEGER NOT NULL,
     PRIMARY KEY (day, identity, kind, bin)
-  ) STRICT;
+  ) STRICT, WITHOUT ROWID;
   -- An approver's previous approval, for the gap to the next one.
   CREATE INDEX decisions_by_approver ON decisions (identity, verdict, at);
 
