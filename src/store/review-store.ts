@@ -1,5 +1,8 @@
 import type { DecisionRecord } from '../domain/change.js';
 
+/** Later than any ISO time: a range's end when it has none (a bound the index can use, unlike an optional one). */
+export const NO_END = '9999-12-31T23:59:59.999Z';
+
 /** The first time an identity viewed a proposal. */
 export interface ViewRecord {
   proposal_id: string;

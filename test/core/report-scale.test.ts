@@ -92,8 +92,9 @@ describe('the approver report at scale', () => {
   });
 
   it('answers /healthz alongside the heaviest report, and the report counts every decision', async () => {
-    const [report, health] = await Promise.all([api(t.url, auditor).get('/v1/reports/approvers'), api(t.url).get('/healthz')]);
+    const [report, health, ready] = await Promise.all([api(t.url, auditor).get('/v1/reports/approvers'), api(t.url).get('/healthz'), api(t.url).get('/readyz')]);
     expect(health).toMatchObject({ status: 200, body: { ok: true } });
+    expect(ready).toMatchObject({ status: 200, body: { ok: true } });
     expect(report.status).toBe(200);
     expect(report.body.approvers.reduce((n: number, a: { decisions: number }) => n + a.decisions, 0)).toBe(DECISIONS);
   });

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { DecisionRecord } from '../../domain/change.js';
+import { NO_END } from '../review-store.js';
 import type { ReviewReader, ReviewStore, ViewRecord } from '../review-store.js';
 
 export function pgReviewReader(pool: Pick<Pool, 'query'>): ReviewReader {
@@ -11,8 +12,8 @@ export function pgReviewReader(pool: Pick<Pool, 'query'>): ReviewReader {
     async listDecisions(since = '', until, identities) {
       const { rows } = await pool.query<DecisionRecord>(
         `SELECT proposal_id, identity, principal, verdict, at, review_ms, reason FROM decisions
-         WHERE at >= $1 AND ($2::text IS NULL OR at < $2) AND ($3::text[] IS NULL OR identity = ANY($3)) ORDER BY at`,
-        [since, until ?? null, identities ?? null],
+         WHERE at >= $1 AND at < $2 AND ($3::text[] IS NULL OR identity = ANY($3)) ORDER BY at`,
+        [since, until ?? NO_END, identities ?? null],
       );
       return rows;
     },
