@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { approverStats, median } from './approver-stats.js';
+import { approverStats, median, reviewBin, windowParts } from './approver-stats.js';
 import type { DecisionRecord } from './change.js';
 
 const record = (identity: string, verdict: 'approve' | 'reject', review_ms: number, at = '2026-11-25T09:00:00Z'): DecisionRecord => ({
@@ -57,5 +57,23 @@ describe('approver statistics', () => {
   it('takes the middle of an even count as the mean of the two middle values', () => {
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(median([])).toBe(0);
+  });
+
+  it('bins review times to two significant digits: whole seconds up to 99 s exact, within 5% anywhere', () => {
+    expect([0, 7, 999, 1_000, 4_000, 90_000, 123_456, 86_400_123].map(reviewBin)).toEqual([0, 7, 1_000, 1_000, 4_000, 90_000, 120_000, 86_000_000]);
+    for (const ms of [1_234, 10_499, 55_555, 999_999, 7_654_321]) expect(Math.abs(reviewBin(ms) - ms) / ms).toBeLessThanOrEqual(0.05);
+  });
+
+  it('reads whole days of a window from tallies and only its partial days from decisions', () => {
+    expect(windowParts('2026-11-01T00:00:00.000Z', '2026-11-03T00:00:00.000Z')).toEqual({ days: { from: '2026-11-01', to: '2026-11-03' }, partial: [] });
+    expect(windowParts('2026-11-01T12:00:00.000Z')).toEqual({
+      days: { from: '2026-11-02' },
+      partial: [{ from: '2026-11-01T12:00:00.000Z', to: '2026-11-02T00:00:00.000Z' }],
+    });
+    expect(windowParts('2026-11-01T12:00:00.000Z', '2026-11-03T06:00:00.000Z')).toEqual({
+      days: { from: '2026-11-02', to: '2026-11-03' },
+      partial: [{ from: '2026-11-01T12:00:00.000Z', to: '2026-11-02T00:00:00.000Z' }, { from: '2026-11-03T00:00:00.000Z', to: '2026-11-03T06:00:00.000Z' }],
+    });
+    expect(windowParts('2026-11-01T12:00:00.000Z', '2026-11-01T13:00:00.000Z')).toEqual({ partial: [{ from: '2026-11-01T12:00:00.000Z', to: '2026-11-01T13:00:00.000Z' }] });
   });
 });

@@ -19,7 +19,7 @@ import type { Store } from '../store/store.js';
 import { uiPlugin } from '../ui/ui-plugin.js';
 import { keyRoutes } from './key-routes.js';
 import { openApiDocument } from './openapi.js';
-import { handleError } from './problem.js';
+import { handleError, logUnexpected } from './problem.js';
 import { refuseMalformedUrlText } from './url-text.js';
 
 declare module 'fastify' {
@@ -103,6 +103,17 @@ export function buildApp({ store, approvals, identities, errorLog, clock = Date.
   app.addHook('preValidation', refuseMalformedUrlText);
 
   app.get('/healthz', async () => ({ ok: true }));
+  // Readiness, beside liveness: a replica whose store does not answer should get no traffic,
+  // but is not restarted for it. One indexed read; the failure is logged, not shown.
+  app.get('/readyz', async (request, reply) => {
+    try {
+      await store.listProposals({ status: 'pending', limit: 1 });
+      return { ok: true };
+    } catch (error) {
+      logUnexpected(request, error);
+      return reply.code(503).send({ ok: false, detail: 'The store does not answer; see the server log.' });
+    }
+  });
   app.get('/openapi.json', async () => openApiDocument());
 
   app.register(async (v1) => {

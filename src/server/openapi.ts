@@ -121,6 +121,7 @@ export function openApiDocument(): object {
         },
       },
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { 200: json({ type: 'object' }) } } },
+      '/readyz': { get: { summary: 'Readiness: the store answers', security: [], responses: { 200: json({ type: 'object' }), 503: json({ type: 'object' }) } } },
     },
   };
   return cached;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { actionHash } from '../contract/canonical-json.js';
-import { approverStats } from '../domain/approver-stats.js';
+import { statsFromTallies, tallyDecisions, windowParts } from '../domain/approver-stats.js';
 import type { Change } from '../domain/change.js';
 import { expire, type Verdict } from '../domain/decide.js';
 import { checkSignature, decideSigned, signedDecisionBodySchema } from '../domain/decision-signature.js';
@@ -16,6 +16,7 @@ import {
 } from '../domain/proposal-schema.js';
 import { assess } from '../policy/assess.js';
 import type { Policy } from '../policy/policy-config.js';
+import type { ApproverTallyReader } from '../store/approver-tally-store.js';
 import type { ChangeFeed } from '../store/change-feed.js';
 import type { DeliveryReader, DeliveryStatus } from '../store/delivery-queue.js';
 import type { KeyReader } from '../store/key-store.js';
@@ -26,7 +27,7 @@ import { expiryFacts } from './expiry-facts.js';
 import { createDecisionWaiters } from './decision-waiters.js';
 
 export interface ApprovalServiceDeps {
-  store: ProposalStore & ReviewStore & KeyReader & DeliveryReader & ChangeFeed;
+  store: ProposalStore & ReviewStore & ApproverTallyReader & KeyReader & DeliveryReader & ChangeFeed;
   policy: Policy;
   clock: () => number;
   newId?: () => string;
@@ -145,13 +146,23 @@ export function createApprovalService({ store, policy, clock, newId = randomUUID
       }
     },
 
-    /** Per-approver statistics over a window of decisions: the policy's (default 30 days back) unless given. */
-    async approverReport(range: { from?: string; to?: string } = {}) {
+    /**
+     * Per-approver statistics over a window of decisions: the policy's (default 30 days back) unless given;
+     * only `identities`' if given (a proposal's page asks for its own approvers). Whole days are read from
+     * the day tallies, so the cost grows with approvers and days, not decisions; only a partial day at
+     * either end of the window reads that day's decisions.
+     */
+    async approverReport(range: { from?: string; to?: string; identities?: string[] } = {}) {
       const to = range.to ?? new Date(clock()).toISOString();
       const from = range.from ?? new Date(Date.parse(to) - policy.rubber_stamp_window_ms).toISOString();
       // Without an explicit end, nothing recent is cut off (another replica's clock may run ahead).
-      const decisions = (await store.listDecisions(from)).filter((d) => range.to === undefined || d.at < to);
-      return { approvers: approverStats(decisions, policy.rubber_stamp), thresholds: policy.rubber_stamp, window: { from, to } };
+      const { days, partial } = windowParts(from, range.to === undefined ? undefined : to);
+      const { identities } = range;
+      const [whole, ...parts] = await Promise.all([
+        days ? store.approverDayTallies(days.from, days.to, identities) : [],
+        ...partial.map(async (p) => tallyDecisions(await store.listDecisions(p.from, p.to, identities))),
+      ]);
+      return { approvers: statsFromTallies([...whole!, ...parts.flat()], policy.rubber_stamp), thresholds: policy.rubber_stamp, window: { from, to } };
     },
 
     /**

@@ -1,3 +1,4 @@
+import type { ApproverTallyReader } from './approver-tally-store.js';
 import type { AuditLogReader, AuditLogStore } from './audit-log-store.js';
 import type { ChangeFeed } from './change-feed.js';
 import type { DeliveryQueue, DeliveryReader } from './delivery-queue.js';
@@ -6,6 +7,7 @@ import type { KeyStore } from './key-store.js';
 import type { ProposalReader, ProposalStore } from './proposal-store.js';
 import type { ReviewReader, ReviewStore } from './review-store.js';
 
+export type * from './approver-tally-store.js';
 export type * from './audit-log-store.js';
 export type * from './change-feed.js';
 export type * from './delivery-queue.js';
@@ -19,7 +21,7 @@ export type * from './review-store.js';
  * they use. Every method that changes state also appends its audit events in
  * the same transaction, sealed into the hash chain in commit order.
  */
-export interface Store extends ProposalStore, ReviewStore, IdentityStore, KeyStore, AuditLogStore, DeliveryQueue, ChangeFeed {
+export interface Store extends ProposalStore, ReviewStore, ApproverTallyReader, IdentityStore, KeyStore, AuditLogStore, DeliveryQueue, ChangeFeed {
   close(): Promise<void>;
 }
 

@@ -88,7 +88,8 @@ export async function uiPlugin(app: FastifyInstance, { store, approvals, identit
     const events = auditor ? await store.auditEventsFor(id) : undefined;
     const notified = auditor ? (await approvals.deliveries({ proposalId: id, limit: 100 })).items.reverse() : undefined;
     const decided = proposal.approvals.length > 0 || proposal.rejection !== null;
-    const flags = new Map(decided ? (await approvals.approverReport()).approvers.map((a) => [a.identity, a.flags] as const) : []);
+    const deciders = [...proposal.approvals.map((a) => a.identity), ...(proposal.rejection ? [proposal.rejection.identity] : [])];
+    const flags = new Map(decided ? (await approvals.approverReport({ identities: deciders })).approvers.map((a) => [a.identity, a.flags] as const) : []);
     return page(reply, status, proposalPage({ ...context(viewer), viewer: viewer.identity, csrf: viewer.csrf }, { proposal, owner, events, notified, form, flash, flags }));
   }
 

@@ -13,11 +13,15 @@ import type { Store } from '../../src/store/store.js';
 import { dropTableProposal, tempDir } from '../support/harness.js';
 import { signIn } from '../support/ui-forms.js';
 
+/** Set while a test wants the store's lists to fail too. */
+let listsFail = false;
+
 /** A real SQLite store whose proposal reads fail, as a broken disk or a bug would make them. */
 function withFailingReads(store: Store): Store {
   return new Proxy(store, {
     get(target, key, receiver) {
       if (key === 'getProposal') return async () => Promise.reject(new Error('simulated read failure: disk I/O error'));
+      if (key === 'listProposals' && listsFail) return async () => Promise.reject(new Error('simulated list failure: disk I/O error'));
       return Reflect.get(target, key, receiver);
     },
   });
@@ -63,6 +67,19 @@ afterAll(async () => {
   await app?.close();
   await store?.close();
   rmSync(dir, { recursive: true, force: true });
+});
+
+describe('readiness and liveness', () => {
+  it('answers /healthz while /readyz says the store does not answer, and logs why', async () => {
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    listsFail = true;
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${url}/readyz`).finally(() => (listsFail = false));
+    expect(ready.status).toBe(503);
+    const body = await ready.json();
+    expect(body).toEqual({ ok: false, detail: 'The store does not answer; see the server log.' });
+    expect(logLines().some((line) => line.err?.message.includes('simulated list failure'))).toBe(true);
+  });
 });
 
 describe('an unexpected failure in the server', () => {

@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { Change } from '../../domain/change.js';
 import type { Proposal } from '../../domain/proposal.js';
 import type { InsertResult, ProposalReader, ProposalStore } from '../proposal-store.js';
+import { pgTallyDecision } from './pg-approver-tallies.js';
 import { appendEvents } from './pg-audit.js';
 import { inTransaction } from './pg-pool.js';
 
@@ -70,6 +71,7 @@ export function pgProposalStore(pool: Pool, channel: string): ProposalStore {
             'INSERT INTO decisions (proposal_id, identity, principal, verdict, at, review_ms, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)',
             [d.proposal_id, d.identity, d.principal, d.verdict, d.at, d.review_ms, d.reason],
           );
+          await pgTallyDecision(client, d);
         }
         await appendEvents(client, change.events, channel, id);
         return change;

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { DecisionRecord } from '../../domain/change.js';
+import { NO_END } from '../review-store.js';
 import type { ReviewReader, ReviewStore, ViewRecord } from '../review-store.js';
 
 export function pgReviewReader(pool: Pick<Pool, 'query'>): ReviewReader {
@@ -8,10 +9,11 @@ export function pgReviewReader(pool: Pick<Pool, 'query'>): ReviewReader {
       const { rows } = await pool.query<{ first_at: number }>('SELECT first_at FROM views WHERE proposal_id = $1 AND identity = $2', [proposalId, identity]);
       return rows[0]?.first_at;
     },
-    async listDecisions(since = '') {
+    async listDecisions(since = '', until, identities) {
       const { rows } = await pool.query<DecisionRecord>(
-        'SELECT proposal_id, identity, principal, verdict, at, review_ms, reason FROM decisions WHERE at >= $1 ORDER BY at',
-        [since],
+        `SELECT proposal_id, identity, principal, verdict, at, review_ms, reason FROM decisions
+         WHERE at >= $1 AND at < $2 AND ($3::text[] IS NULL OR identity = ANY($3)) ORDER BY at`,
+        [since, until ?? NO_END, identities ?? null],
       );
       return rows;
     },

@@ -1,3 +1,5 @@
+import { reviewBinSql } from '../../domain/approver-stats.js';
+
 /**
  * Ordered migrations; `countersign_migrations` records which have run. Times
  * are ISO 8601 UTC text, as in SQLite, so both stores order and compare them
@@ -223,6 +225,49 @@ export const MIGRATIONS: string[] = [
   BEGIN
     IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'countersign_app') THEN
       GRANT SELECT, INSERT, UPDATE ON signing_keys TO countersign_app;
+    END IF;
+  END $$;
+  `,
+  `
+  -- Approver statistics kept per approver per UTC day, written with each decision, so the
+  -- report reads O(approvers × days), never the decisions: counts, and histograms of review
+  -- times and of gaps between an approver's consecutive approvals (bins: reviewBin).
+  CREATE TABLE approver_days (
+    day text NOT NULL,
+    identity text NOT NULL,
+    principal text NOT NULL,
+    decisions bigint NOT NULL,
+    approvals bigint NOT NULL,
+    one_word_reasons bigint NOT NULL,
+    PRIMARY KEY (day, identity)
+  );
+  CREATE TABLE approver_bins (
+    day text NOT NULL,
+    identity text NOT NULL,
+    kind text NOT NULL,
+    bin bigint NOT NULL,
+    n bigint NOT NULL,
+    PRIMARY KEY (day, identity, kind, bin)
+  );
+  -- An approver's previous approval, for the gap to the next one.
+  CREATE INDEX decisions_by_approver ON decisions (identity, verdict, at);
+
+  INSERT INTO approver_days (day, identity, principal, decisions, approvals, one_word_reasons)
+    SELECT substr(at, 1, 10), identity, max(principal), count(*), count(*) FILTER (WHERE verdict = 'approve'),
+      count(*) FILTER (WHERE verdict = 'approve' AND reason IS NOT NULL AND btrim(reason, E' \\t\\n\\r') !~ '[[:space:]]')
+    FROM decisions GROUP BY 1, 2;
+  INSERT INTO approver_bins (day, identity, kind, bin, n)
+    SELECT substr(at, 1, 10), identity, 'review', ${reviewBinSql('review_ms')}, count(*) FROM decisions GROUP BY 1, 2, 4;
+  INSERT INTO approver_bins (day, identity, kind, bin, n)
+    SELECT day, identity, 'gap', ${reviewBinSql('gap')}, count(*) FROM (
+      SELECT substr(at, 1, 10) AS day, identity,
+        round(extract(epoch FROM (at::timestamptz - lag(at::timestamptz) OVER (PARTITION BY identity ORDER BY at))) * 1000)::bigint AS gap
+      FROM decisions WHERE verdict = 'approve'
+    ) AS gaps WHERE gap IS NOT NULL GROUP BY 1, 2, 4;
+  DO $$
+  BEGIN
+    IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'countersign_app') THEN
+      GRANT SELECT, INSERT, UPDATE ON approver_days, approver_bins TO countersign_app;
     END IF;
   END $$;
   `,

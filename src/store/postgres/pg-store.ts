@@ -8,6 +8,7 @@ import { appliedVersion, migrate } from './pg-migrate.js';
 import { clientConfig, createPool, inTransaction, type PgConnection } from './pg-pool.js';
 import { pgProposalReader, pgProposalStore } from './pg-proposals.js';
 import { pgReviewReader, pgReviewStore } from './pg-reviews.js';
+import { pgApproverTallyReader } from './pg-approver-tallies.js';
 import { READABLE_FROM } from './pg-schema.js';
 
 /**
@@ -32,6 +33,7 @@ export async function openPostgresStore(connection: PgConnection): Promise<Store
   return {
     ...pgProposalStore(pool, channel),
     ...pgReviewStore(pool),
+    ...pgApproverTallyReader(pool),
     ...pgIdentityStore(pool, channel),
     ...pgKeyStore(pool, channel),
     ...pgAuditLogReader(pool),

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Change } from '../../domain/change.js';
 import type { Proposal } from '../../domain/proposal.js';
 import type { InsertResult, ProposalReader, ProposalStore } from '../proposal-store.js';
+import { sqliteApproverTallyWriter } from './sqlite-approver-tallies.js';
 import type { SqliteWrites } from './sqlite-writes.js';
 
 const toProposal = (row: { doc: string } | undefined): Proposal | undefined => (row ? JSON.parse(row.doc) : undefined);
@@ -41,13 +42,17 @@ export function sqliteProposalStore(db: Database.Database, { commit, append }: S
       'INSERT INTO decisions (proposal_id, identity, principal, verdict, at, review_ms, reason) VALUES (@proposal_id, @identity, @principal, @verdict, @at, @review_ms, @reason)',
     ),
   };
+  const tally = sqliteApproverTallyWriter(db);
 
   function applyRule(id: string, rule: (p: Proposal) => Change | undefined): Change | undefined {
     const current = toProposal(sql.get.get(id));
     if (!current) return undefined;
     const change = rule(current) ?? { proposal: current, events: [] };
     if (change.proposal !== current) sql.update.run(proposalRow(change.proposal));
-    if (change.decision) sql.insertDecision.run(change.decision);
+    if (change.decision) {
+      tally(change.decision);
+      sql.insertDecision.run(change.decision);
+    }
     append(change.events);
     return change;
   }

@@ -1,3 +1,9 @@
+import { reviewBinSql } from '../../domain/approver-stats.js';
+
+/** A trimmed reason with no whitespace left inside: one word (as `isOneWordApproval`, for ASCII whitespace). */
+const WS = "' ' || char(9) || char(10) || char(13)";
+const ONE_WORD = `(verdict = 'approve' AND reason IS NOT NULL AND instr(trim(reason, ${WS}), ' ') = 0 AND instr(trim(reason, ${WS}), char(9)) = 0 AND instr(trim(reason, ${WS}), char(10)) = 0 AND instr(trim(reason, ${WS}), char(13)) = 0)`;
+
 /** Ordered migrations; `PRAGMA user_version` records how many have run. */
 export const MIGRATIONS: string[] = [
   `
@@ -152,6 +158,41 @@ export const MIGRATIONS: string[] = [
     revoked_by TEXT
   ) STRICT;
   CREATE INDEX signing_keys_by_identity ON signing_keys (identity, created_at);
+  `,
+  `
+  -- Approver statistics kept per approver per UTC day, written with each decision, so the
+  -- report reads O(approvers × days), never the decisions: counts, and histograms of review
+  -- times and of gaps between an approver's consecutive approvals (bins: reviewBin).
+  CREATE TABLE approver_days (
+    day TEXT NOT NULL,
+    identity TEXT NOT NULL,
+    principal TEXT NOT NULL,
+    decisions INTEGER NOT NULL,
+    approvals INTEGER NOT NULL,
+    one_word_reasons INTEGER NOT NULL,
+    PRIMARY KEY (day, identity)
+  ) STRICT, WITHOUT ROWID;
+  CREATE TABLE approver_bins (
+    day TEXT NOT NULL,
+    identity TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    bin INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (day, identity, kind, bin)
+  ) STRICT, WITHOUT ROWID;
+  -- An approver's previous approval, for the gap to the next one.
+  CREATE INDEX decisions_by_approver ON decisions (identity, verdict, at);
+
+  INSERT INTO approver_days (day, identity, principal, decisions, approvals, one_word_reasons)
+    SELECT substr(at, 1, 10), identity, max(principal), count(*), sum(verdict = 'approve'), sum(${ONE_WORD}) FROM decisions GROUP BY 1, 2;
+  INSERT INTO approver_bins (day, identity, kind, bin, n)
+    SELECT substr(at, 1, 10), identity, 'review', ${reviewBinSql('review_ms')}, count(*) FROM decisions GROUP BY 1, 2, 4;
+  INSERT INTO approver_bins (day, identity, kind, bin, n)
+    SELECT day, identity, 'gap', ${reviewBinSql('gap')}, count(*) FROM (
+      SELECT substr(at, 1, 10) AS day, identity,
+        CAST(round((julianday(at) - julianday(lag(at) OVER (PARTITION BY identity ORDER BY at))) * 86400000) AS INTEGER) AS gap
+      FROM decisions WHERE verdict = 'approve'
+    ) WHERE gap IS NOT NULL GROUP BY 1, 2, 4;
   `,
 ];
 

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { ReadOnlyStore, Store } from '../store.js';
 import { createGroupCommitter } from './group-commit.js';
+import { sqliteApproverTallyReader } from './sqlite-approver-tallies.js';
 import { sqliteAuditLogReader, sqliteAuditLogWriter } from './sqlite-audit-log.js';
 import { sqliteDeliveryQueue, sqliteDeliveryReader } from './sqlite-deliveries.js';
 import { sqliteIdentityStore } from './sqlite-identities.js';
@@ -31,6 +32,7 @@ export function openSqliteStore(file: string): Store {
   return {
     ...sqliteProposalStore(db, writes, (id) => changes.emit('change', id)),
     ...sqliteReviewStore(db),
+    ...sqliteApproverTallyReader(db),
     ...sqliteIdentityStore(db, writes),
     ...sqliteKeyStore(db, writes),
     ...sqliteAuditLogReader(db),
