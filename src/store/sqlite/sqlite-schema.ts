@@ -153,6 +153,10 @@ export const MIGRATIONS: string[] = [
   ) STRICT;
   CREATE INDEX signing_keys_by_identity ON signing_keys (identity, created_at);
   `,
+  `
+  -- A passkey's signature counter: an assertion whose counter does not grow is a replay or a clone.
+  ALTER TABLE signing_keys ADD COLUMN sign_count INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 /** The first version whose tables hold everything the auditor commands read: older files are read through a migrated copy in memory. */
