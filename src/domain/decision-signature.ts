@@ -40,6 +40,9 @@ const signatureSchema = z.unknown().transform((value, ctx): PresentedSignature =
 /** A decision body: the reason and, optionally, a signature over the decision statement. Nothing else (no bundles). */
 export const signedDecisionBodySchema = decisionBodySchema.extend({ signature: signatureSchema.optional() });
 
+/** The same body as documentation can show it: either form of signature (parsing picks one by `kind`, for clearer errors). */
+export const signedDecisionBodyDocSchema = decisionBodySchema.extend({ signature: z.union([keySignatureSchema, passkeySignatureSchema]).optional() });
+
 /** Where a passkey assertion must come from: the server's public origin and its WebAuthn RP ID. */
 export interface RelyingParty {
   origin: string;
