@@ -1,5 +1,5 @@
 import type { AuditEvent } from '../domain/audit-event.js';
-import { signatureVerifies } from '../domain/decision-signature.js';
+import { signatureProblem } from '../domain/decision-signature.js';
 import { decisionStatement } from '../contract/decision-statement.js';
 import { keyIdOf } from '../contract/ed25519-key.js';
 import type { DecisionSignature, KeyKind } from '../domain/signing-key.js';
@@ -48,9 +48,11 @@ function findProblem(event: AuditEvent, signature: DecisionSignature, actionHash
   const before = (type: string) => keyEvents.find((k) => k.type === type && k.data.key_id === signature.key_id && k.seq < event.seq);
   const registered = before('key.registered');
   if (!registered) return 'no proven key.registered event for this key precedes the decision';
-  const { identity, kind, public_key: publicKey } = registered.data as { identity: string; kind: KeyKind; public_key: string };
+  const { identity, kind, public_key: publicKey, rp_id: rpId } = registered.data as { identity: string; kind: KeyKind; public_key: string; rp_id?: string };
   if (identity !== event.actor) return `the key is registered to "${identity}", not to the decider "${event.actor}"`;
-  if (kind !== signature.kind || keyIdOf(publicKey) !== signature.key_id) return 'the registered key does not match the key_id and kind signed with';
+  // A key's id is derived from its public key; a passkey's is its credential id, which the registration names.
+  const matches = kind === 'passkey' ? registered.data.credential_id === signature.key_id : keyIdOf(publicKey) === signature.key_id;
+  if (kind !== signature.kind || !matches) return 'the registered key does not match the key_id and kind signed with';
   const revoked = before('key.revoked');
   if (revoked) return `the key was revoked (seq ${revoked.seq}) before this decision`;
   if (!actionHash) return "the proposal's proposal.created event (its action_hash) is missing";
@@ -61,5 +63,5 @@ function findProblem(event: AuditEvent, signature: DecisionSignature, actionHash
     reason: event.reason ?? '',
     identity: event.actor,
   });
-  return signatureVerifies({ kind, public_key: publicKey }, statement, signature.sig) ? undefined : "the signature does not verify over the decision's statement";
+  return signatureProblem({ kind, public_key: publicKey, rp_id: rpId }, statement, signature);
 }

@@ -77,7 +77,7 @@ export async function auditChainVerify(store: AuditLogReader, id: string, flags:
     for (const e of events) {
       const c = bySeq.get(e.seq)!;
       const verdict = signatures.verdicts.get(e.seq);
-      const signed = verdict === undefined ? '' : verdict === null ? '; unsigned' : verdict.verified ? `; signed by ${verdict.kind} ${verdict.key_id}: verified` : `; SIGNATURE NOT VERIFIED (${verdict.kind} ${verdict.key_id}): ${verdict.problem}`;
+      const signed = verdict === undefined ? '' : verdict === null ? '; unsigned' : verdict.verified ? `; signed by ${verdict.kind} ${verdict.key_id}${verdict.kind === 'passkey' ? ' (user verified)' : ''}: verified` : `; SIGNATURE NOT VERIFIED (${verdict.kind} ${verdict.key_id}): ${verdict.problem}`;
       out(`${c.ok && verdict?.verified !== false ? 'ok ' : 'BAD'} ${String(e.seq).padStart(6)}  ${e.at}  ${e.type.padEnd(26)} ${e.actor.padEnd(12)} ${c.problem ?? 'included in the signed tree'}${signed}`);
     }
     out(ok ? `OK: ${events.length} events proven against the checkpoint of ${check.tree_size} events signed by ${verifier.name}` : 'NOT PROVEN: see the lines marked BAD');

@@ -193,6 +193,8 @@ export interface Proposal {
   approver_groups?: ApproverGroup[];
   /** At least one approval must come from a human identity. */
   require_human?: boolean;
+  /** At least one approval must be a person's passkey-signed decision (policy `require_passkey`). */
+  require_passkey?: boolean;
   /** Set when decisions must (`required`) or must not (`off`) be signed; absent means `optional`. */
   signed_decisions?: SignedDecisions;
   approvals: Decision[];

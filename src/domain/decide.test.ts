@@ -111,3 +111,18 @@ describe('execution', () => {
     expect(recordOutcome(done.proposal, people.agent!, 'succeeded', undefined, T0).refusal?.code).toBe('outcome_recorded');
   });
 });
+
+describe('require_passkey', () => {
+  const passkeyRequired = (): Proposal => ({ ...pending(), require_passkey: true });
+  const signedApprove = (p: Proposal, who: string, kind: 'key' | 'passkey') =>
+    decide(p, { verdict: 'approve', actor: people[who]!, reason: 'ok', now: T0 + 1_000, signature: { kind, key_id: `${who}-${kind}`, sig: 'x' } });
+
+  it("keeps an irreversible action pending until one approval is a person's passkey", () => {
+    const first = signedApprove(passkeyRequired(), 'alice', 'key');
+    const second = signedApprove(first.proposal, 'carol', 'key');
+    expect(second.proposal.status).toBe('pending');
+    expect(second.events[0]!.data.still_needed).toEqual(["an approval signed with a person's passkey"]);
+    const withPasskey = signedApprove(signedApprove(passkeyRequired(), 'alice', 'passkey').proposal, 'carol', 'key');
+    expect(withPasskey.proposal.status).toBe('approved');
+  });
+});

@@ -120,6 +120,7 @@ export function stillNeeded(proposal: Proposal, approvals: Decision[]): string[]
   const seats = groups.flatMap((g) => Array.from({ length: g.min }, () => g));
   if (!seatGroups(approvals, seats)) missing.push(`approvals from ${groups.map((g) => `${g.min} of group ${g.group}`).join(' and ')}`);
   if (proposal.require_human && !approvals.some((a) => a.kind === 'human')) missing.push('an approval from a human');
+  if (proposal.require_passkey && !approvals.some((a) => a.kind === 'human' && a.signature?.kind === 'passkey')) missing.push("an approval signed with a person's passkey");
   return missing;
 }
 

@@ -27,7 +27,7 @@ function proposal(level: SignedDecisions): Proposal {
 function keyFor(identity: string): { privateKey: KeyObject; key: SigningKey } {
   const { privateKey } = generateKeyPairSync('ed25519');
   const public_key = publicKeyOf(privateKey);
-  return { privateKey, key: { key_id: keyIdOf(public_key), identity, kind: 'key', public_key, label: null, created_at: new Date(T0).toISOString(), revoked_at: null, revoked_by: null } };
+  return { privateKey, key: { key_id: keyIdOf(public_key), identity, kind: 'key', public_key, sign_count: 0, label: null, created_at: new Date(T0).toISOString(), revoked_at: null, revoked_by: null } };
 }
 const own = keyFor('alice');
 

@@ -29,6 +29,8 @@ export interface Assessment {
   approver_groups?: ApproverGroup[];
   /** At least one approval must come from a human identity. */
   require_human?: boolean;
+  /** At least one approval must be a person's passkey-signed decision (policy `require_passkey`). */
+  require_passkey?: boolean;
   /** Set when it is not the default, `optional`. */
   signed_decisions?: SignedDecisions;
 }
@@ -66,6 +68,7 @@ export function openProposal({ id, input, actionHash, proposer, assessment, now 
     required_approvals: assessment.required_approvals,
     ...(assessment.approver_groups?.length ? { approver_groups: assessment.approver_groups } : {}),
     ...(assessment.require_human ? { require_human: true } : {}),
+    ...(assessment.require_passkey ? { require_passkey: true } : {}),
     ...(assessment.signed_decisions && assessment.signed_decisions !== 'optional' ? { signed_decisions: assessment.signed_decisions } : {}),
     approvals: [],
     rejection: null,
@@ -89,6 +92,7 @@ export function openProposal({ id, input, actionHash, proposer, assessment, now 
         required_approvals: assessment.required_approvals,
         ...(proposal.approver_groups ? { approver_groups: proposal.approver_groups } : {}),
         ...(proposal.require_human ? { require_human: true } : {}),
+        ...(proposal.require_passkey ? { require_passkey: true } : {}),
         ...(proposal.signed_decisions ? { signed_decisions: proposal.signed_decisions } : {}),
         expires_at: proposal.expires_at,
       },

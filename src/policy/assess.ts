@@ -58,6 +58,7 @@ export function assess(input: ProposalInput, policy: Policy): Assessment {
     rule: required > 0 ? ['two_person', ...rules.names].join('+') : 'no_risk_class',
     ...(groups.length ? { approver_groups: groups } : {}),
     ...(rules.requireHuman ? { require_human: true } : {}),
+    ...(policy.require_passkey === 'irreversible' && classes.includes('irreversible') ? { require_passkey: true } : {}),
     ...(signed !== 'optional' ? { signed_decisions: signed } : {}),
   };
 }

@@ -41,6 +41,8 @@ const policyFileSchema = z.strictObject({
   notifications: notificationsSchema.prefault({}),
   /** Whether decisions must be signed by a registered key (DESIGN.md §8): a level, or one per risk class. */
   signed_decisions: signedDecisionsSchema.prefault('optional'),
+  /** `irreversible`: an irreversible action needs at least one approval signed with a person's passkey. Off by default: passkeys exist only once people register them. */
+  require_passkey: z.enum(['off', 'irreversible']).default('off'),
 }).superRefine((p, ctx) => {
   const seen = new Set<string>();
   p.rules.forEach((rule, i) => {
@@ -69,6 +71,7 @@ export interface Policy {
   mcp_tools: readonly McpToolRule[];
   notifications: NotificationSettings;
   signed_decisions: SignedDecisionsSetting;
+  require_passkey: 'off' | 'irreversible';
   /** The file as read, for reports. */
   source: z.infer<typeof policyFileSchema>;
 }
@@ -121,6 +124,7 @@ export function parsePolicy(text: string, origin = 'policy'): Policy {
     mcp_tools: p.mcp_tools,
     notifications: notificationSettings(p.notifications),
     signed_decisions: p.signed_decisions,
+    require_passkey: p.require_passkey,
     source: p,
   });
 }

@@ -66,3 +66,13 @@ rules:
     expect(parse('rules:\n  - name: a\n    signed_decisions: yes\n')).toThrow(/^policy\.yaml:3: rules\.0\.signed_decisions must be one of: off, optional, required/);
   });
 });
+
+describe('require_passkey policy', () => {
+  it('is off by default, and asks an irreversible action only for a passkey approval when set', () => {
+    expect(defaultPolicy().require_passkey).toBe('off');
+    expect(assess(DROP, defaultPolicy()).require_passkey).toBeUndefined();
+    expect(assess(DROP, parsePolicy('require_passkey: irreversible')).require_passkey).toBe(true);
+    expect(assess(CRITICAL_READ, parsePolicy('require_passkey: irreversible')).require_passkey).toBeUndefined();
+    expect(() => parsePolicy('require_passkey: always')).toThrow(PolicyError);
+  });
+});

@@ -17,6 +17,7 @@ import type { IdentityService } from '../service/identity-service.js';
 import { createKeyService } from '../service/key-service.js';
 import type { Store } from '../store/store.js';
 import { uiPlugin } from '../ui/ui-plugin.js';
+import { relyingPartyOf } from './relying-party.js';
 import { keyRoutes } from './key-routes.js';
 import { openApiDocument } from './openapi.js';
 import { handleError, logUnexpected } from './problem.js';
@@ -40,6 +41,8 @@ export interface AppDeps {
   verifier?: NoteVerifier;
   /** Signs UI session cookies (see ui/session.ts). */
   sessionKey?: Buffer;
+  /** The server's public URL, which passkeys are bound to (else each request's own origin). */
+  publicUrl?: string;
 }
 
 const AUDIT_ROLES: Role[] = ['auditor', 'admin'];
@@ -89,7 +92,7 @@ function idempotencyKey(value: string | string[] | undefined): string | undefine
 const bearer = (request: FastifyRequest) => /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
 
 /** The HTTP API (contract §4). Only this layer knows HTTP. */
-export function buildApp({ store, approvals, identities, errorLog, clock = Date.now, checkpoints, verifier, sessionKey }: AppDeps): FastifyInstance {
+export function buildApp({ store, approvals, identities, errorLog, clock = Date.now, checkpoints, verifier, sessionKey, publicUrl }: AppDeps): FastifyInstance {
   const app = Fastify({
     logger: errorLog ? { level: 'error', stream: errorLog } : false,
     // Unique across replicas and restarts, so an id quoted from a 500 finds its one log line.
@@ -138,10 +141,10 @@ export function buildApp({ store, approvals, identities, errorLog, clock = Date.
       return approvals.waitForDecision(request.params.id, seconds, abort.signal);
     });
     v1.post<{ Params: { id: string } }>('/proposals/:id/approvals', async (request, reply) =>
-      reply.code(201).send(await approvals.approve(request.params.id, request.identity, request.body)),
+      reply.code(201).send(await approvals.approve(request.params.id, request.identity, request.body, relyingPartyOf(request, publicUrl))),
     );
     v1.post<{ Params: { id: string } }>('/proposals/:id/rejections', async (request, reply) =>
-      reply.code(201).send(await approvals.reject(request.params.id, request.identity, request.body)),
+      reply.code(201).send(await approvals.reject(request.params.id, request.identity, request.body, relyingPartyOf(request, publicUrl))),
     );
     v1.post<{ Params: { id: string } }>('/proposals/:id/execution', async (request) => ({
       grant: await approvals.claimExecution(request.params.id, request.identity, request.body),
@@ -188,7 +191,7 @@ export function buildApp({ store, approvals, identities, errorLog, clock = Date.
     });
   }, { prefix: '/v1' });
 
-  app.register(uiPlugin, { store, approvals, identities, clock, verifier, sessionKey });
+  app.register(uiPlugin, { store, approvals, identities, clock, verifier, sessionKey, publicUrl });
 
   return app;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PROBLEM_CODES } from '../contract/problem-codes.js';
 import { newIdentitySchema } from '../domain/identity.js';
-import { signedDecisionBodySchema } from '../domain/decision-signature.js';
+import { signedDecisionBodyDocSchema } from '../domain/decision-signature.js';
 import { claimBodySchema, outcomeBodySchema, proposalInputSchema } from '../domain/proposal-schema.js';
 import { registerKeyBodySchema, revokeKeyBodySchema } from '../domain/signing-key.js';
 
@@ -23,7 +23,7 @@ export function openApiDocument(): object {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: {
         ProposalInput: z.toJSONSchema(proposalInputSchema, { io: 'input', unrepresentable: 'any' }),
-        DecisionBody: z.toJSONSchema(signedDecisionBodySchema, { io: 'input' }),
+        DecisionBody: z.toJSONSchema(signedDecisionBodyDocSchema, { io: 'input' }),
         NewKey: z.toJSONSchema(registerKeyBodySchema, { io: 'input' }),
         KeyRevocation: z.toJSONSchema(revokeKeyBodySchema, { io: 'input' }),
         Key: { type: 'object', required: ['key_id', 'identity', 'kind', 'public_key', 'created_at', 'revoked_at'] },

@@ -72,7 +72,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   );
   const stopCheckpoints = checkpoints.start(Math.min(checkpointIntervalMs, 60_000), (error) => say(`Checkpoint error: ${(error as Error).message}`));
   const sessionKey = deriveKey(keyFile, 'ui session v1');
-  const app = buildApp({ store, approvals, identities, clock, checkpoints, verifier: signer, sessionKey, errorLog: options.errorLog ?? process.stderr });
+  const app = buildApp({ store, approvals, identities, clock, checkpoints, verifier: signer, sessionKey, publicUrl: policy.notifications.public_url, errorLog: options.errorLog ?? process.stderr });
   await app.listen({ host, port });
   const address = app.server.address();
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${typeof address === 'object' && address ? address.port : port}`;

@@ -3,7 +3,7 @@ import { actionHash } from '../contract/canonical-json.js';
 import { statsFromTallies, tallyDecisions, windowParts } from '../domain/approver-stats.js';
 import type { Change } from '../domain/change.js';
 import { expire, type Verdict } from '../domain/decide.js';
-import { checkSignature, decideSigned, signedDecisionBodySchema } from '../domain/decision-signature.js';
+import { checkSignature, decideSigned, type RelyingParty, replayRefusal, signedDecisionBodySchema } from '../domain/decision-signature.js';
 import { conflict, forbidden, notFound } from '../domain/errors.js';
 import { claim, grantOf, recordOutcome } from '../domain/execution.js';
 import { hasRole, type Identity } from '../domain/identity.js';
@@ -19,7 +19,7 @@ import type { Policy } from '../policy/policy-config.js';
 import type { ApproverTallyReader } from '../store/approver-tally-store.js';
 import type { ChangeFeed } from '../store/change-feed.js';
 import type { DeliveryReader, DeliveryStatus } from '../store/delivery-queue.js';
-import type { KeyReader } from '../store/key-store.js';
+import type { KeyReader, KeyStore } from '../store/key-store.js';
 import type { ProposalStore } from '../store/proposal-store.js';
 import type { ReviewStore } from '../store/review-store.js';
 import { EXPIRY_GROUP_MEANING, type ExpiryGroup } from '../domain/expiry-review.js';
@@ -27,7 +27,7 @@ import { expiryFacts } from './expiry-facts.js';
 import { createDecisionWaiters } from './decision-waiters.js';
 
 export interface ApprovalServiceDeps {
-  store: ProposalStore & ReviewStore & ApproverTallyReader & KeyReader & DeliveryReader & ChangeFeed;
+  store: ProposalStore & ReviewStore & ApproverTallyReader & KeyReader & Pick<KeyStore, 'advanceSignCount'> & DeliveryReader & ChangeFeed;
   policy: Policy;
   clock: () => number;
   newId?: () => string;
@@ -55,12 +55,16 @@ export function createApprovalService({ store, policy, clock, newId = randomUUID
     return change.proposal;
   }
 
-  async function decideOne(id: string, actor: Identity, body: unknown, verdict: Verdict): Promise<Proposal> {
+  async function decideOne(id: string, actor: Identity, body: unknown, verdict: Verdict, rp?: RelyingParty): Promise<Proposal> {
     const proposal = await load(id);
     const { reason, signature } = parseInput(signedDecisionBodySchema, body);
     const [firstViewedAt, key] = await Promise.all([store.firstViewedAt(id, actor.name), signature && store.getKey(signature.key_id)]);
     // What a signature covers (id, action_hash, level) never changes, so it is checked outside the transaction.
-    const check = checkSignature({ proposal, verdict, actor, reason, signature, key });
+    let check = checkSignature({ proposal, verdict, actor, reason, signature, key, rp });
+    // A passkey's counter is stored as grown before the decision counts: of two requests with one assertion, one wins.
+    if (check.signCount !== undefined && key && !(await store.advanceSignCount(key.key_id, key.sign_count, check.signCount))) {
+      check = { refusal: replayRefusal(proposal.signed_decisions === 'required' ? 'signature_required' : 'signature_invalid', key.key_id), presented: check.verified };
+    }
     return apply(id, (p) => decideSigned(p, { verdict, actor, reason, now: clock(), firstViewedAt }, check));
   }
 
@@ -102,8 +106,9 @@ export function createApprovalService({ store, policy, clock, newId = randomUUID
       return store.listProposals({ status, limit });
     },
 
-    approve: (id: string, actor: Identity, body: unknown) => decideOne(id, actor, body, 'approve'),
-    reject: (id: string, actor: Identity, body: unknown) => decideOne(id, actor, body, 'reject'),
+    /** `rp`: where passkey assertions must come from (this server's public origin); keys do not need it. */
+    approve: (id: string, actor: Identity, body: unknown, rp?: RelyingParty) => decideOne(id, actor, body, 'approve', rp),
+    reject: (id: string, actor: Identity, body: unknown, rp?: RelyingParty) => decideOne(id, actor, body, 'reject', rp),
 
     /** Long-poll: returns as soon as the proposal is no longer pending, or after `seconds`. */
     async waitForDecision(id: string, seconds: number, signal?: AbortSignal): Promise<Proposal> {

@@ -13,6 +13,12 @@ export interface KeyStore extends KeyReader {
    * written) if it does not exist or was revoked already.
    */
   revokeKey(keyId: string, revokedAt: string, revokedBy: string, events: AuditEventInput[]): Promise<boolean>;
+  /**
+   * Sets a passkey's signature counter from `from` to `to`, atomically and
+   * only while it still is `from` and the key is not revoked: `false` when
+   * another request moved it first (a replayed assertion loses).
+   */
+  advanceSignCount(keyId: string, from: number, to: number): Promise<boolean>;
 }
 
 /** The registered keys as they stand now (the log's `key.*` events are read through the audit log). */

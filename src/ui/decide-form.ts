@@ -17,6 +17,10 @@ export interface DecideFormOptions {
   /** A refusal or problem from the last attempt, shown above the form. */
   error?: string;
   reason?: string;
+  /** The viewer's active passkeys (credential ids): with any, the form offers deciding with one. */
+  passkeys?: string[];
+  /** The WebAuthn RP ID the passkeys belong to. */
+  rpId?: string;
 }
 
 /** One proposal, one reason, one of two verdicts: the only way to decide from the UI. */
@@ -27,7 +31,8 @@ export function decideForm(p: Proposal, viewer: Identity, now: number, options: 
 <h2 id="decide-title">Your decision</h2>
 ${options.error ? html`<p class="notice error" role="alert" id="decide-error">${options.error}</p>` : ''}
 ${blocked ? html`<p class="notice blocked" id="decide-blocked"><strong>You cannot decide this proposal:</strong> ${blocked}</p>` : ''}
-<form method="post" action="/proposals/${encodeURIComponent(p.id)}/decision" ${blocked ? html`aria-describedby="decide-blocked"` : ''}>
+<form method="post" action="/proposals/${encodeURIComponent(p.id)}/decision" ${blocked ? html`aria-describedby="decide-blocked"` : ''}
+  data-proposal-id="${p.id}" data-action-hash="${p.action_hash}" data-identity="${viewer.name}" data-rp-id="${options.rpId ?? ''}" data-passkeys="${(options.passkeys ?? []).join(' ')}">
   <input type="hidden" name="csrf" value="${options.csrf}">
   <label for="reason">Reason (required; it is recorded in the audit log with your name)</label>
   <textarea id="reason" name="reason" rows="4" maxlength="5000" required ${disabled}
@@ -36,6 +41,10 @@ ${blocked ? html`<p class="notice blocked" id="decide-blocked"><strong>You canno
     <button type="submit" name="verdict" value="approve" class="approve" ${disabled}>Approve this proposal</button>
     <button type="submit" name="verdict" value="reject" class="reject" ${disabled}>Reject this proposal</button>
   </div>
+  ${options.passkeys?.length ? html`<div class="buttons passkey">
+    <button type="submit" name="verdict" value="approve" class="approve" data-passkey ${disabled}>Approve with passkey</button>
+    <button type="submit" name="verdict" value="reject" class="reject" data-passkey ${disabled}>Reject with passkey</button>
+  </div>` : html`<p class="muted"><a href="/passkeys">Register a passkey</a> to sign your decisions.</p>`}
 </form>
 </section>`;
 }

@@ -16,6 +16,7 @@ function header({ viewer, csrf }: PageContext): SafeHtml {
   <nav aria-label="Main">
     <a href="/">Queue</a>
     ${canReadReports(viewer) ? html`<a href="/reports">Reports</a>` : ''}
+    <a href="/passkeys">Passkeys</a>
   </nav>
   <form method="post" action="/sign-out" class="signout">
     <span class="who">Signed in as <strong>${viewer.name}</strong></span>
@@ -40,6 +41,8 @@ export function layout(title: string, context: PageContext, body: SafeHtml, live
 <link rel="icon" href="/ui/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/ui/app.css">
 <script src="/ui/app.js" defer></script>
+<script src="/ui/webauthn.js" defer></script>
+<script src="/ui/passkeys.js" defer></script>
 </head>
 <body data-server-now="${new Date(context.now).toISOString()}" ${live ? html`data-live="${live}"` : ''}>
 <a class="skip" href="#main">Skip to content</a>

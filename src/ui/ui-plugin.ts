@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CountersignError, invalidInput } from '../domain/errors.js';
 import { STATUSES, type Status } from '../domain/proposal.js';
@@ -15,6 +17,10 @@ import { proposalPage } from './proposal-page.js';
 import { queuePage } from './queue-page.js';
 import { reportsPage } from './reports-page.js';
 import { createSessionKeeper } from './session.js';
+import { jsonField, passkeyRoutes } from './passkey-routes.js';
+import { relyingPartyOf } from '../server/relying-party.js';
+import { createKeyService } from '../service/key-service.js';
+import { createPasskeyService } from '../service/passkey-service.js';
 import { createUiAuth, type Viewer } from './ui-auth.js';
 import { acceptForms, addSecurityHeaders, redirect } from './ui-security.js';
 
@@ -29,19 +35,23 @@ export interface UiOptions {
   sessionKey?: Buffer;
   /** How long a sign-in lasts; 8 hours (a working day) unless set. */
   sessionTtlMs?: number;
+  /** The server's public URL, which passkeys are bound to (else each request's own origin). */
+  publicUrl?: string;
 }
 
 const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url));
+/** The WebAuthn browser helper, served from this server like every other script (the CSP allows no other origin). */
+const webauthnScript = () => readFileSync(new URL('../dist/bundle/index.umd.min.js', pathToFileURL(createRequire(import.meta.url).resolve('@simplewebauthn/browser'))));
 const FLASH: Record<string, string> = { approve: 'Your approval is recorded.', reject: 'Your rejection is recorded.' };
 const page = (reply: FastifyReply, status: number, body: SafeHtml) => reply.code(status).type('text/html; charset=utf-8').send(body.value);
 
 /** The web approval UI: server-rendered pages under `/`, same origin as the API. */
-export async function uiPlugin(app: FastifyInstance, { store, approvals, identities, clock, verifier, sessionKey, sessionTtlMs = 8 * 3600_000 }: UiOptions) {
+export async function uiPlugin(app: FastifyInstance, { store, approvals, identities, clock, verifier, sessionKey, sessionTtlMs = 8 * 3600_000, publicUrl }: UiOptions) {
   const logStatus = createLogStatus({ store, verifier, clock });
   const sessions = createSessionKeeper({ ttlMs: sessionTtlMs, clock, key: sessionKey });
   const auth = createUiAuth({ store, identities, sessions, clock });
   const live = createLiveEvents(store);
-  const assets = { js: asset('app.js'), css: asset('app.css'), icon: asset('favicon.svg') };
+  const assets = { js: asset('app.js'), css: asset('app.css'), icon: asset('favicon.svg'), passkeys: asset('passkeys.js'), webauthn: webauthnScript() };
 
   addSecurityHeaders(app);
   acceptForms(app);
@@ -60,7 +70,12 @@ export async function uiPlugin(app: FastifyInstance, { store, approvals, identit
   app.get('/ui/app.js', (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(assets.js));
   app.get('/ui/app.css', (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'no-cache').send(assets.css));
   app.get('/ui/favicon.svg', (_request, reply) => reply.type('image/svg+xml').header('cache-control', 'max-age=86400').send(assets.icon));
+  for (const [path, script] of [['/ui/passkeys.js', assets.passkeys], ['/ui/webauthn.js', assets.webauthn]] as const) {
+    app.get(path, (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(script));
+  }
   auth.routes(app);
+  const keys = createKeyService({ keys: store, clock });
+  passkeyRoutes(app, { auth, sessions, passkeys: createPasskeyService({ keys: store, clock }), keys, clock, publicUrl });
 
   /** Pages need a signed-in person; anyone else is sent to sign in. */
   async function signedIn(request: FastifyRequest, reply: FastifyReply): Promise<Viewer | undefined> {
@@ -81,7 +96,7 @@ export async function uiPlugin(app: FastifyInstance, { store, approvals, identit
     return page(reply, 200, queuePage(context(viewer), { status, proposals, owners }));
   });
 
-  async function showProposal(reply: FastifyReply, viewer: Viewer, id: string, status: number, form: { error?: string; reason?: string } = {}, flash?: string) {
+  async function showProposal(request: FastifyRequest, reply: FastifyReply, viewer: Viewer, id: string, status: number, form: { error?: string; reason?: string } = {}, flash?: string) {
     const proposal = await approvals.get(id, viewer.identity); // records an approver's first view
     const owner = (await store.getIdentity(proposal.proposer))?.owner;
     const auditor = canReadReports(viewer.identity);
@@ -90,28 +105,32 @@ export async function uiPlugin(app: FastifyInstance, { store, approvals, identit
     const decided = proposal.approvals.length > 0 || proposal.rejection !== null;
     const deciders = [...proposal.approvals.map((a) => a.identity), ...(proposal.rejection ? [proposal.rejection.identity] : [])];
     const flags = new Map(decided ? (await approvals.approverReport({ identities: deciders })).approvers.map((a) => [a.identity, a.flags] as const) : []);
-    return page(reply, status, proposalPage({ ...context(viewer), viewer: viewer.identity, csrf: viewer.csrf }, { proposal, owner, events, notified, form, flash, flags }));
+    const passkeys = (await store.listKeys(viewer.identity.name)).filter((k) => k.kind === 'passkey' && !k.revoked_at).map((k) => k.key_id);
+    const withPasskeys = { ...form, passkeys, rpId: relyingPartyOf(request, publicUrl).rp_id };
+    return page(reply, status, proposalPage({ ...context(viewer), viewer: viewer.identity, csrf: viewer.csrf }, { proposal, owner, events, notified, form: withPasskeys, flash, flags }));
   }
 
   app.get<{ Params: { id: string } }>('/proposals/:id', async (request, reply) => {
     const viewer = await signedIn(request, reply);
     if (!viewer) return reply;
     const done = (request.query as Record<string, unknown>).done;
-    return showProposal(reply, viewer, request.params.id, 200, {}, typeof done === 'string' ? FLASH[done] : undefined);
+    return showProposal(request, reply, viewer, request.params.id, 200, {}, typeof done === 'string' ? FLASH[done] : undefined);
   });
 
   // One proposal per request, one reason, one verdict; refusals re-show the page with the reason kept.
   app.post<{ Params: { id: string } }>('/proposals/:id/decision', async (request, reply) => {
-    const { viewer, form } = await auth.postingViewer(request, ['csrf', 'verdict', 'reason']);
+    const { viewer, form } = await auth.postingViewer(request, ['csrf', 'verdict', 'reason', 'passkey']);
     const id = request.params.id;
     if (form.verdict !== 'approve' && form.verdict !== 'reject') throw invalidInput([{ field: 'verdict', message: 'must be approve or reject' }]);
     try {
-      await approvals[form.verdict](id, viewer.identity, { reason: form.reason ?? '' });
+      // With a passkey, the page's script sends `{ key_id, assertion }`: the decision body's passkey signature.
+      const signature = form.passkey === undefined ? undefined : { kind: 'passkey', ...(jsonField(form.passkey, 'passkey', 'is empty') as object) };
+      await approvals[form.verdict](id, viewer.identity, { reason: form.reason ?? '', ...(signature ? { signature } : {}) }, relyingPartyOf(request, publicUrl));
     } catch (error) {
       if (!CountersignError.is(error) || error.status === 404) throw error;
       const blank = error.code === 'invalid_input' && !form.reason?.trim();
       const message = blank ? 'A reason is required: say what you checked, or why you refuse.' : error.detail;
-      return showProposal(reply, viewer, id, error.status, { error: message, reason: form.reason });
+      return showProposal(request, reply, viewer, id, error.status, { error: message, reason: form.reason });
     }
     return redirect(reply, `/proposals/${encodeURIComponent(id)}?done=${form.verdict}`);
   });

@@ -36,6 +36,9 @@ function decisions(): DecisionRecord[] {
 }
 
 const byIdentity = (tallies: ApproverTally[]) => [...tallies].sort((a, b) => a.identity.localeCompare(b.identity));
+/** The index of the migration that creates the tallies: a database "from before it" stops just short. */
+const tallyMigration = (migrations: string[]) => migrations.findIndex((m) => m.includes('CREATE TABLE approver_days'));
+
 const days = (records: DecisionRecord[]) => [records[0]!.at.slice(0, 10), '2026-12-31'] as const;
 
 /** Writes each decision through the store, as a decision's own transaction does. */
@@ -84,7 +87,7 @@ describe('the tally migration', () => {
   it('fills the SQLite tallies from the decisions stored before it', async () => {
     const file = join(tempDir(), 'old.db');
     const db = new Database(file);
-    const before = SQLITE_MIGRATIONS.length - 1;
+    const before = tallyMigration(SQLITE_MIGRATIONS);
     for (const migration of SQLITE_MIGRATIONS.slice(0, before)) db.exec(migration);
     db.pragma(`user_version = ${before}`);
     const insert = db.prepare(insertDecision.replace(/\$\d/g, '?'));
@@ -104,7 +107,7 @@ describe('the tally migration', () => {
       const sql = sqlIn(url, schema);
       await sql(`CREATE SCHEMA ${schema}`);
       await sql('CREATE TABLE countersign_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
-      for (let v = 0; v < PG_MIGRATIONS.length - 1; v++) {
+      for (let v = 0; v < tallyMigration(PG_MIGRATIONS); v++) {
         await sql(PG_MIGRATIONS[v]!);
         await sql('INSERT INTO countersign_migrations (version) VALUES ($1)', [v + 1]);
       }

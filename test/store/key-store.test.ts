@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { publicKeyOf } from '../../src/contract/ed25519-key.js';
-import { registerKey, revocationEvents } from '../../src/domain/signing-key.js';
+import { registerKey, registerPasskey, revocationEvents } from '../../src/domain/signing-key.js';
 import { verifyLog } from '../../src/service/audit-service.js';
 import type { Store } from '../../src/store/store.js';
 import { person, T0 } from './store-fixtures.js';
@@ -59,6 +59,21 @@ for (const kind of STORE_KINDS) {
       expect(await store.getKey(key.key_id)).toMatchObject({ revoked_at: at, revoked_by: 'alice' });
       expect((await store.keyEvents([key.key_id])).map((e) => e.type)).toEqual(['key.registered', 'key.revoked']);
       expect(await store.revokeKey('no-such-key', at, 'alice', [])).toBe(false);
+    });
+
+    it("moves a passkey's signature counter only from the value read, once when two handles race, and never on a revoked passkey", async () => {
+      const alice = await addIdentity(store, 'alice');
+      const passkey = { credential_id: 'cred-1', public_key: 'pQECAyYgASFYIA', algorithm: 'ES256', sign_count: 3, rp_id: 'countersign.example' };
+      const { key, events } = registerPasskey(alice, passkey, 'laptop', T0);
+      expect(await store.insertKey(key, events)).toBe(true);
+      expect(await store.getKey('cred-1')).toEqual(key);
+      const replica = await target.open();
+      expect((await Promise.all([store.advanceSignCount('cred-1', 3, 4), replica.advanceSignCount('cred-1', 3, 5)])).filter(Boolean)).toHaveLength(1);
+      expect([4, 5]).toContain((await store.getKey('cred-1'))!.sign_count);
+      expect(await store.advanceSignCount('cred-1', 3, 9)).toBe(false);
+      await store.revokeKey('cred-1', new Date(T0 + 1).toISOString(), 'alice', revocationEvents(key, alice, undefined, T0 + 1));
+      const now = (await store.getKey('cred-1'))!.sign_count;
+      expect(await store.advanceSignCount('cred-1', now, now + 1)).toBe(false);
     });
   });
 }

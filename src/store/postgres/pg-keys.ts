@@ -4,7 +4,7 @@ import type { KeyStore } from '../key-store.js';
 import { appendEvents } from './pg-audit.js';
 import { inTransaction } from './pg-pool.js';
 
-const KEY_COLUMNS = 'key_id, identity, kind, public_key, label, created_at, revoked_at, revoked_by';
+const KEY_COLUMNS = 'key_id, identity, kind, public_key, sign_count::integer AS sign_count, label, created_at, revoked_at, revoked_by';
 
 /** The signing_keys table; writes append their events in the same transaction. */
 export function pgKeyStore(pool: Pool, channel: string): KeyStore {
@@ -12,8 +12,8 @@ export function pgKeyStore(pool: Pool, channel: string): KeyStore {
     insertKey: (k, events) =>
       inTransaction(pool, async (client) => {
         const { rowCount } = await client.query(
-          'INSERT INTO signing_keys (key_id, identity, kind, public_key, label, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING',
-          [k.key_id, k.identity, k.kind, k.public_key, k.label, k.created_at],
+          'INSERT INTO signing_keys (key_id, identity, kind, public_key, sign_count, label, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING',
+          [k.key_id, k.identity, k.kind, k.public_key, k.sign_count, k.label, k.created_at],
         );
         if (rowCount === 0) return false;
         await appendEvents(client, events, channel, null);
@@ -33,5 +33,9 @@ export function pgKeyStore(pool: Pool, channel: string): KeyStore {
         await appendEvents(client, events, channel, null);
         return true;
       }),
+    async advanceSignCount(keyId, from, to) {
+      const { rowCount } = await pool.query('UPDATE signing_keys SET sign_count = $3 WHERE key_id = $1 AND sign_count = $2 AND revoked_at IS NULL', [keyId, from, to]);
+      return rowCount === 1;
+    },
   };
 }

@@ -271,6 +271,10 @@ export const MIGRATIONS: string[] = [
     END IF;
   END $$;
   `,
+  `
+  -- A passkey's signature counter: an assertion whose counter does not grow is a replay or a clone.
+  ALTER TABLE signing_keys ADD COLUMN sign_count bigint NOT NULL DEFAULT 0;
+  `,
 ];
 
 /** The first version whose tables hold everything the auditor commands read. */

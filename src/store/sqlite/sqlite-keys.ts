@@ -7,11 +7,12 @@ import type { SqliteWrites } from './sqlite-writes.js';
 export function sqliteKeyStore(db: Database.Database, { commit, append }: SqliteWrites): KeyStore {
   const sql = {
     insert: db.prepare(
-      'INSERT INTO signing_keys (key_id, identity, kind, public_key, label, created_at) VALUES (@key_id, @identity, @kind, @public_key, @label, @created_at) ON CONFLICT DO NOTHING',
+      'INSERT INTO signing_keys (key_id, identity, kind, public_key, sign_count, label, created_at) VALUES (@key_id, @identity, @kind, @public_key, @sign_count, @label, @created_at) ON CONFLICT DO NOTHING',
     ),
     get: db.prepare<[string], SigningKey>('SELECT * FROM signing_keys WHERE key_id = ?'),
     list: db.prepare<[string], SigningKey>('SELECT * FROM signing_keys WHERE identity = ? ORDER BY created_at, key_id'),
     revoke: db.prepare('UPDATE signing_keys SET revoked_at = ?, revoked_by = ? WHERE key_id = ? AND revoked_at IS NULL'),
+    advance: db.prepare('UPDATE signing_keys SET sign_count = ? WHERE key_id = ? AND sign_count = ? AND revoked_at IS NULL'),
   };
   return {
     insertKey: (key, events) =>
@@ -28,5 +29,6 @@ export function sqliteKeyStore(db: Database.Database, { commit, append }: Sqlite
         append(events);
         return true;
       }),
+    advanceSignCount: (keyId, from, to) => commit(() => sql.advance.run(to, keyId, from).changes === 1),
   };
 }

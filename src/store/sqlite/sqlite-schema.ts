@@ -194,6 +194,10 @@ export const MIGRATIONS: string[] = [
       FROM decisions WHERE verdict = 'approve'
     ) WHERE gap IS NOT NULL GROUP BY 1, 2, 4;
   `,
+  `
+  -- A passkey's signature counter: an assertion whose counter does not grow is a replay or a clone.
+  ALTER TABLE signing_keys ADD COLUMN sign_count INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 /** The first version whose tables hold everything the auditor commands read: older files are read through a migrated copy in memory. */
