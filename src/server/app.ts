@@ -15,6 +15,7 @@ import type { Checkpointer } from '../service/checkpointer.js';
 import type { IdentityService } from '../service/identity-service.js';
 import { createKeyService } from '../service/key-service.js';
 import type { Store } from '../store/store.js';
+import type { OidcConnection } from '../ui/oidc-connect.js';
 import { uiPlugin } from '../ui/ui-plugin.js';
 import { keyRoutes } from './key-routes.js';
 import { openApiDocument } from './openapi.js';
@@ -38,6 +39,9 @@ export interface AppDeps {
   verifier?: NoteVerifier;
   /** Signs UI session cookies (see ui/session.ts). */
   sessionKey?: Buffer;
+  /** People sign in to the UI through this OpenID Provider; `tokenSignIn: false` turns off the token form. */
+  oidc?: OidcConnection;
+  tokenSignIn?: boolean;
 }
 
 const AUDIT_ROLES: Role[] = ['auditor', 'admin'];
@@ -87,7 +91,7 @@ function idempotencyKey(value: string | string[] | undefined): string | undefine
 const bearer = (request: FastifyRequest) => /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
 
 /** The HTTP API (contract §4). Only this layer knows HTTP. */
-export function buildApp({ store, approvals, identities, errorLog, clock = Date.now, checkpoints, verifier, sessionKey }: AppDeps): FastifyInstance {
+export function buildApp({ store, approvals, identities, errorLog, clock = Date.now, checkpoints, verifier, sessionKey, oidc, tokenSignIn }: AppDeps): FastifyInstance {
   const app = Fastify({
     logger: errorLog ? { level: 'error', stream: errorLog } : false,
     // Unique across replicas and restarts, so an id quoted from a 500 finds its one log line.
@@ -174,7 +178,7 @@ export function buildApp({ store, approvals, identities, errorLog, clock = Date.
     });
   }, { prefix: '/v1' });
 
-  app.register(uiPlugin, { store, approvals, identities, clock, verifier, sessionKey });
+  app.register(uiPlugin, { store, approvals, identities, clock, verifier, sessionKey, oidc, tokenSignIn });
 
   return app;
 }

@@ -16,6 +16,8 @@ import { queuePage } from './queue-page.js';
 import { reportsPage } from './reports-page.js';
 import { createSessionKeeper } from './session.js';
 import { createUiAuth, type Viewer } from './ui-auth.js';
+import type { OidcConnection } from './oidc-connect.js';
+import { createOidcSignIn } from './oidc-sign-in.js';
 import { acceptForms, addSecurityHeaders, redirect } from './ui-security.js';
 
 export interface UiOptions {
@@ -29,6 +31,10 @@ export interface UiOptions {
   sessionKey?: Buffer;
   /** How long a sign-in lasts; 8 hours (a working day) unless set. */
   sessionTtlMs?: number;
+  /** Sign-in through an OpenID Provider (see oidc-connect.ts). */
+  oidc?: OidcConnection;
+  /** False turns off the pasted-token sign-in for people (agents keep their bearer tokens for the API). */
+  tokenSignIn?: boolean;
 }
 
 const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url));
@@ -36,10 +42,11 @@ const FLASH: Record<string, string> = { approve: 'Your approval is recorded.', r
 const page = (reply: FastifyReply, status: number, body: SafeHtml) => reply.code(status).type('text/html; charset=utf-8').send(body.value);
 
 /** The web approval UI: server-rendered pages under `/`, same origin as the API. */
-export async function uiPlugin(app: FastifyInstance, { store, approvals, identities, clock, verifier, sessionKey, sessionTtlMs = 8 * 3600_000 }: UiOptions) {
+export async function uiPlugin(app: FastifyInstance, { store, approvals, identities, clock, verifier, sessionKey, sessionTtlMs = 8 * 3600_000, oidc, tokenSignIn = true }: UiOptions) {
   const logStatus = createLogStatus({ store, verifier, clock });
   const sessions = createSessionKeeper({ ttlMs: sessionTtlMs, clock, key: sessionKey });
-  const auth = createUiAuth({ store, identities, sessions, clock });
+  const auth = createUiAuth({ store, identities, sessions, clock, signIn: { token: tokenSignIn, oidc: !!oidc } });
+  const sso = oidc && createOidcSignIn({ oidc, store, sessions, clock, startSession: (reply, request, tid) => auth.startSession(reply, request, tid, 'oidc') });
   const live = createLiveEvents(store);
   const assets = { js: asset('app.js'), css: asset('app.css'), icon: asset('favicon.svg') };
 
@@ -60,7 +67,8 @@ export async function uiPlugin(app: FastifyInstance, { store, approvals, identit
   app.get('/ui/app.js', (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(assets.js));
   app.get('/ui/app.css', (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'no-cache').send(assets.css));
   app.get('/ui/favicon.svg', (_request, reply) => reply.type('image/svg+xml').header('cache-control', 'max-age=86400').send(assets.icon));
-  auth.routes(app);
+  auth.routes(app, sso?.signedOut);
+  sso?.routes(app);
 
   /** Pages need a signed-in person; anyone else is sent to sign in. */
   async function signedIn(request: FastifyRequest, reply: FastifyReply): Promise<Viewer | undefined> {

@@ -226,6 +226,13 @@ export const MIGRATIONS: string[] = [
     END IF;
   END $$;
   `,
+  `
+  -- A person signs in through the identity provider as the identity linked to its subject (or verified e-mail).
+  ALTER TABLE identities ADD COLUMN oidc_subject text;
+  ALTER TABLE identities ADD COLUMN email text;
+  CREATE UNIQUE INDEX identities_by_oidc_subject ON identities (oidc_subject) WHERE oidc_subject IS NOT NULL;
+  CREATE UNIQUE INDEX identities_by_email ON identities (email) WHERE email IS NOT NULL;
+  `,
 ];
 
 /** The first version whose tables hold everything the auditor commands read. */

@@ -153,6 +153,13 @@ export const MIGRATIONS: string[] = [
   ) STRICT;
   CREATE INDEX signing_keys_by_identity ON signing_keys (identity, created_at);
   `,
+  `
+  -- A person signs in through the identity provider as the identity linked to its subject (or verified e-mail).
+  ALTER TABLE identities ADD COLUMN oidc_subject TEXT;
+  ALTER TABLE identities ADD COLUMN email TEXT;
+  CREATE UNIQUE INDEX identities_by_oidc_subject ON identities (oidc_subject) WHERE oidc_subject IS NOT NULL;
+  CREATE UNIQUE INDEX identities_by_email ON identities (email) WHERE email IS NOT NULL;
+  `,
 ];
 
 /** The first version whose tables hold everything the auditor commands read: older files are read through a migrated copy in memory. */
