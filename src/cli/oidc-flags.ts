@@ -18,7 +18,6 @@ export function oidcOptions(flags: OidcFlags): Pick<ServeOptions, 'oidc' | 'toke
     return {};
   }
   if (!flags.oidcClientId) throw usageError('--oidc-issuer needs --oidc-client-id (or COUNTERSIGN_OIDC_CLIENT_ID)');
-  if (!flags.publicUrl) throw usageError('--oidc-issuer needs --public-url (or COUNTERSIGN_PUBLIC_URL): the address browsers use to reach this server');
   return {
     oidc: { issuer: flags.oidcIssuer, clientId: flags.oidcClientId, clientSecretFile: flags.oidcClientSecretFile, publicUrl: flags.publicUrl, linkEmail: !!flags.oidcLinkEmail },
     tokenSignIn: flags.tokenSignIn,

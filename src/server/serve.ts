@@ -82,6 +82,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   await app.listen({ host, port });
   const address = app.server.address();
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${typeof address === 'object' && address ? address.port : port}`;
+  if (oidc && !oidc.publicUrl) oidc.publicUrl = url;
   const notifier = webhooks.length === 0 ? undefined : startNotifier({
     store, approverReport: () => approvals.approverReport(), policy, targets: webhooks, clock, publicUrl: policy.notifications.public_url ?? url, report: say,
   });

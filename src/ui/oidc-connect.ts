@@ -8,8 +8,8 @@ export interface OidcOptions {
   clientId: string;
   /** A file holding the client secret; without it the client is public and PKCE alone protects the code. */
   clientSecretFile?: string;
-  /** This server's address as browsers reach it: the redirect URI is `<publicUrl>/sign-in/oidc/callback`. */
-  publicUrl: string;
+  /** This server's address as browsers reach it: the redirect URI is `<publicUrl>/sign-in/oidc/callback` (default: the address it listens on). */
+  publicUrl?: string;
   /** Also link a person by an e-mail address the provider marks `email_verified: true`. */
   linkEmail?: boolean;
 }
@@ -18,10 +18,12 @@ export interface OidcConnection {
   config: client.Configuration;
   issuer: string;
   clientId: string;
+  /** Set once `serve` listens when no public URL was given. */
   publicUrl: string;
-  redirectUri: string;
   linkEmail: boolean;
 }
+
+export const redirectUriOf = (oidc: OidcConnection): string => `${oidc.publicUrl}/sign-in/oidc/callback`;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -43,7 +45,7 @@ function urlOption(field: string, value: string): URL {
  */
 export async function connectOidc(options: OidcOptions): Promise<OidcConnection> {
   const issuerUrl = urlOption('--oidc-issuer', options.issuer);
-  const publicUrl = urlOption('--public-url', options.publicUrl).origin;
+  const publicUrl = options.publicUrl === undefined ? '' : urlOption('--public-url', options.publicUrl).origin;
   if (!options.clientId) throw invalidInput([{ field: '--oidc-client-id', message: 'is required with --oidc-issuer' }]);
   let secret: string | undefined;
   if (options.clientSecretFile) {
@@ -65,5 +67,5 @@ export async function connectOidc(options: OidcOptions): Promise<OidcConnection>
     throw invalidInput([{ field: '--oidc-issuer', message: `cannot read the OpenID configuration of ${issuerUrl.href} (${why})` }]);
   }
   if (insecure) client.allowInsecureRequests(config);
-  return { config, issuer: config.serverMetadata().issuer, clientId: options.clientId, publicUrl, redirectUri: `${publicUrl}/sign-in/oidc/callback`, linkEmail: !!options.linkEmail };
+  return { config, issuer: config.serverMetadata().issuer, clientId: options.clientId, publicUrl, linkEmail: !!options.linkEmail };
 }

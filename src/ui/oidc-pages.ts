@@ -16,12 +16,13 @@ ${ask}
 }
 
 /**
- * After the provider's redirect the browser treats the navigation as
- * cross-site, and would not send the SameSite=Strict session cookie on a
- * redirect; a page of our own that moves on makes the next request same-site.
+ * A page that moves the browser on. After the provider's redirect the browser
+ * treats the navigation as cross-site and would not send the SameSite=Strict
+ * session cookie on a redirect; and a form post (sign-out) may not redirect to
+ * the provider under the CSP's form-action. A navigation of our own does both.
  */
-export function continuePage(now: number, to: string): SafeHtml {
+export function continuePage(now: number, to: string, said: string): SafeHtml {
   return html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${to}"><title>Signed in · Countersign</title></head>
-<body data-server-now="${new Date(now).toISOString()}"><p>Signed in. <a href="${to}">Continue</a></p></body></html>`;
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${to}"><title>${said} · Countersign</title></head>
+<body data-server-now="${new Date(now).toISOString()}"><p>${said} <a href="${to}">Continue</a></p></body></html>`;
 }

@@ -3,7 +3,7 @@ import * as client from 'openid-client';
 import type { AuditEventInput } from '../domain/audit-event.js';
 import type { Store } from '../store/store.js';
 import { parseCookies, serializeCookie } from './cookies.js';
-import type { OidcConnection } from './oidc-connect.js';
+import { type OidcConnection, redirectUriOf } from './oidc-connect.js';
 import { continuePage, oidcRefusedPage } from './oidc-pages.js';
 import type { SessionKeeper } from './session.js';
 import type { SafeHtml } from './html.js';
@@ -102,7 +102,7 @@ export function createOidcSignIn({ oidc, store, sessions, clock, startSession }:
       at: at(), type: 'session.started', proposal_id: null, actor: record.identity.name, reason: null,
       data: { method: 'oidc', issuer: oidc.issuer, subject: claims.sub, sid },
     }]);
-    return page(reply, 200, continuePage(clock(), '/'));
+    return page(reply, 200, continuePage(clock(), '/', 'Signed in.'));
   }
 
   function routes(app: FastifyInstance): void {
@@ -112,7 +112,7 @@ export function createOidcSignIn({ oidc, store, sessions, clock, startSession }:
       // Lax: the provider's redirect back is a cross-site navigation, and it must carry this cookie.
       reply.header('set-cookie', serializeCookie(FLOW_COOKIE, sealed, { maxAgeSeconds: FLOW_WINDOW_MS / 1000, path: FLOW_PATH, sameSite: 'Lax' }) + secure(request));
       const to = client.buildAuthorizationUrl(oidc.config, {
-        redirect_uri: oidc.redirectUri,
+        redirect_uri: redirectUriOf(oidc),
         scope: oidc.linkEmail ? 'openid email' : 'openid',
         state: flow.state,
         nonce: flow.nonce,
@@ -146,8 +146,15 @@ function providerRefusal(error: unknown): Refusal {
   if (error instanceof client.ResponseBodyError) {
     return new Refusal('code_refused', `Your identity provider refused the sign-in code (${error.error}${error.error_description ? `: ${error.error_description}` : ''}). Start again from the sign-in page.`);
   }
-  const message = (error as Error).message ?? String(error);
-  return new Refusal('answer_refused', `The identity provider's answer failed its checks (${message}). Start again from the sign-in page.`);
+  return new Refusal('answer_refused', `The identity provider's answer failed its checks (${checkFailure(error)}). Start again from the sign-in page.`);
+}
+
+/** openid-client wraps the failed check; its causes say which one (the "nonce" claim, the "iss" parameter…). */
+function checkFailure(error: unknown): string {
+  let innermost = error as { message?: string; cause?: unknown; claim?: unknown };
+  while (innermost.cause instanceof Error) innermost = innermost.cause as typeof innermost;
+  const claim = (innermost.cause as { claim?: unknown } | undefined)?.claim;
+  return `${innermost.message ?? String(error)}${typeof claim === 'string' ? `: the "${claim}" claim` : ''}`;
 }
 
 export type OidcSignIn = ReturnType<typeof createOidcSignIn>;

@@ -6,6 +6,7 @@ import { parseToken } from '../service/tokens.js';
 import type { Store } from '../store/store.js';
 import { parseCookies, serializeCookie } from './cookies.js';
 import type { Session, SessionKeeper } from './session.js';
+import { continuePage } from './oidc-pages.js';
 import { signInPage, type SignInWays } from './sign-in-page.js';
 import { csrfRefused, formFields, redirect, refuseForeignOrigin } from './ui-security.js';
 
@@ -93,7 +94,9 @@ export function createUiAuth({ store, identities, sessions, clock, signIn = { to
       const { viewer } = await postingViewer(request, ['csrf']);
       await store.revokeSession(viewer.session.sid, viewer.session.exp, clock());
       reply.header('set-cookie', serializeCookie(SESSION_COOKIE, '', { maxAgeSeconds: 0 }));
-      return redirect(reply, (await signedOut?.(viewer)) ?? '/sign-in');
+      const provider = await signedOut?.(viewer);
+      if (provider) return reply.type('text/html; charset=utf-8').send(continuePage(clock(), provider, 'Signed out here; now at your identity provider.').value);
+      return redirect(reply, '/sign-in');
     });
   }
 
