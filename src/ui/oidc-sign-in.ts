@@ -67,10 +67,12 @@ export function createOidcSignIn({ oidc, store, sessions, clock, startSession }:
   }
 
   /** The identity a verified ID token names: by subject, else by verified e-mail when that is on. */
-  async function linkedIdentity(claims: client.IDToken) {
+  async function linkedIdentity(claims: client.IDToken, accessToken: string) {
     const bySubject = await store.findByOidcSubject(claims.sub);
-    if (bySubject) return bySubject;
-    if (oidc.linkEmail && claims.email_verified === true && typeof claims.email === 'string') return store.findByEmail(claims.email.toLowerCase());
+    if (bySubject || !oidc.linkEmail) return bySubject;
+    // Many providers put e-mail claims only in UserInfo; openid-client checks its `sub` is the ID token's.
+    const email = claims.email === undefined ? await client.fetchUserInfo(oidc.config, accessToken, claims.sub) : claims;
+    if (email.email_verified === true && typeof email.email === 'string') return store.findByEmail(email.email.toLowerCase());
     return undefined;
   }
 
@@ -82,6 +84,7 @@ export function createOidcSignIn({ oidc, store, sessions, clock, startSession }:
     if (await store.sessionRevoked(used)) return refuse(reply, new Refusal('replayed_state', 'This sign-in answer was already used. Start again from the sign-in page.'), true);
     await store.revokeSession(used, flow.exp, clock());
     let claims: client.IDToken;
+    let accessToken: string;
     try {
       const tokens = await client.authorizationCodeGrant(oidc.config, new URL(request.url, oidc.publicUrl), {
         pkceCodeVerifier: flow.verifier,
@@ -90,10 +93,11 @@ export function createOidcSignIn({ oidc, store, sessions, clock, startSession }:
         idTokenExpected: true,
       });
       claims = tokens.claims()!;
+      accessToken = tokens.access_token;
     } catch (error) {
       return refuse(reply, providerRefusal(error), true);
     }
-    const record = await linkedIdentity(claims);
+    const record = await linkedIdentity(claims, accessToken);
     if (!record || record.identity.kind !== 'human') {
       return refuse(reply, new Refusal('unknown_subject', `Your identity provider signed you in as "${claims.sub}", but no Countersign identity is linked to it.`, claims.sub), true);
     }

@@ -9,11 +9,17 @@ import { createIdentityService } from '../../src/service/identity-service.js';
 import { hasChromium, launchChromium } from '../support/browser.js';
 import { api, dropTableProposal, tempDir } from '../support/harness.js';
 import { startIdp } from '../support/oidc-idp.js';
+import { failureOf } from '../../src/cli/cli-exit.js';
 
-const USERS = { 'sub-alice': { email: 'alice@example.com', email_verified: true }, 'sub-stranger': {} };
+const USERS = {
+  'sub-alice': { email: 'alice@example.com', email_verified: true },
+  'sub-stranger': {},
+  'sub-erin': { email: 'Erin@Example.com', email_verified: true },
+  'sub-mallory': { email: 'erin@example.com', email_verified: false },
+};
 const CLIENT = { client_id: 'countersign', client_secret: 'test client secret' };
 
-async function startCountersign(issuer: string, extra: { tokenSignIn?: boolean } = {}) {
+async function startCountersign(issuer: string, extra: { tokenSignIn?: boolean; linkEmail?: boolean; clientId?: string } = {}) {
   const dir = tempDir();
   const secretFile = join(dir, 'oidc-secret');
   writeFileSync(secretFile, `${CLIENT.client_secret}\n`);
@@ -24,8 +30,8 @@ async function startCountersign(issuer: string, extra: { tokenSignIn?: boolean }
     policy: parsePolicy('{}'),
     env: {},
     say: () => {},
-    oidc: { issuer, clientId: CLIENT.client_id, clientSecretFile: secretFile },
-    ...extra,
+    oidc: { issuer, clientId: extra.clientId ?? CLIENT.client_id, clientSecretFile: secretFile, linkEmail: extra.linkEmail },
+    tokenSignIn: extra.tokenSignIn,
   });
   return server;
 }
@@ -34,14 +40,22 @@ describe.skipIf(!hasChromium)('signing in through an OpenID Provider in Chromium
   let idp: Awaited<ReturnType<typeof startIdp>>;
   let otherIdp: Awaited<ReturnType<typeof startIdp>>;
   let server: RunningServer;
+  /** Links people by verified e-mail too, and offers no token sign-in. */
+  let byEmail: RunningServer;
   let browser: Browser;
   let agentToken: string;
 
   beforeAll(async () => {
     [idp, otherIdp] = await Promise.all([startIdp(USERS), startIdp(USERS)]);
     server = await startCountersign(idp.issuer);
+    byEmail = await startCountersign(idp.issuer, { linkEmail: true, tokenSignIn: false, clientId: 'countersign-email' });
     // The provider knows Countersign's address only once it listens; another app is registered too.
-    idp.configure([{ ...CLIENT, base: server.url }, { client_id: 'other-app', client_secret: 'other secret', base: server.url }]);
+    idp.configure([
+      { ...CLIENT, base: server.url },
+      { client_id: 'countersign-email', client_secret: CLIENT.client_secret, base: byEmail.url },
+      { client_id: 'other-app', client_secret: 'other secret', base: server.url },
+    ]);
+    await createIdentityService({ store: byEmail.store, clock: Date.now }).add({ name: 'erin', kind: 'human', roles: ['approver'] }, 'test', { email: 'erin@example.com' });
     otherIdp.configure([{ ...CLIENT, base: server.url }]);
     const identities = createIdentityService({ store: server.store, clock: Date.now });
     await identities.add({ name: 'alice', kind: 'human', roles: ['approver'] }, 'test', { oidc_subject: 'sub-alice' });
@@ -53,6 +67,7 @@ describe.skipIf(!hasChromium)('signing in through an OpenID Provider in Chromium
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    await byEmail?.close();
     await idp?.close();
     await otherIdp?.close();
   });
@@ -203,5 +218,45 @@ describe.skipIf(!hasChromium)('signing in through an OpenID Provider in Chromium
     await completeAt(page, to);
     expect(await refusalText(page)).toContain('refused the sign-in code');
     await context.close();
+  });
+
+  it('links a person by an e-mail address the provider has verified, and only then', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${byEmail.url}/sign-in/oidc`);
+    await logInAtProvider(page, 'sub-erin');
+    await page.waitForURL(`${byEmail.url}/`);
+    expect(await page.locator('.who').innerText()).toBe('Signed in as erin');
+    await context.close();
+
+    const unverified = await browser.newContext();
+    const other = await unverified.newPage();
+    await other.goto(`${byEmail.url}/sign-in/oidc`);
+    await logInAtProvider(other, 'sub-mallory');
+    expect(await refusalText(other)).toContain('no Countersign identity is linked');
+    await unverified.close();
+  });
+
+  it('offers no token sign-in for people when it is turned off, while agents keep their API tokens', async () => {
+    const signInPage = await (await fetch(`${byEmail.url}/sign-in`)).text();
+    expect(signInPage).toContain('Sign in with your identity provider');
+    expect(signInPage).not.toContain('name="token"');
+    const agent = await createIdentityService({ store: byEmail.store, clock: Date.now }).add({ name: 'agent-9', kind: 'agent', roles: ['proposer'], owner: 'erin' }, 'test');
+    expect((await api(byEmail.url, agent.token).propose(dropTableProposal({ urgency: 'normal' }))).status).toBe(201);
+  });
+});
+
+describe('starting with an identity provider', () => {
+  it('stops with one line naming --oidc-issuer when the issuer cannot be reached', async () => {
+    const dir = tempDir();
+    const start = serve({
+      store: { db: join(dir, 'countersign.db') }, host: '127.0.0.1', port: 0, policy: parsePolicy('{}'), env: {}, say: () => {},
+      oidc: { issuer: 'http://127.0.0.1:9/', clientId: 'countersign' },
+    });
+    const error = await start.then(() => undefined, (e: unknown) => e);
+    const { message, kind } = failureOf(error);
+    expect(kind).toBe('invalid_input');
+    expect(message).toMatch(/^--oidc-issuer: cannot read the OpenID configuration of http:\/\/127\.0\.0\.1:9\/ \(.+\)$/);
+    expect(message).not.toContain('\n');
   });
 });
