@@ -3,6 +3,7 @@ import type { Identity } from '../../domain/identity.js';
 import type { IdentityRecord, IdentityStore } from '../identity-store.js';
 import { appendEvents } from './pg-audit.js';
 import { inTransaction } from './pg-pool.js';
+import { identityRecord } from '../identity-record.js';
 
 interface IdentityRow extends Omit<Identity, 'roles'> {
   roles: Identity['roles'];
@@ -12,14 +13,7 @@ interface IdentityRow extends Omit<Identity, 'roles'> {
   email: string | null;
 }
 const toIdentity = ({ token_id: _t, token_hash: _h, oidc_subject: _s, email: _e, ...identity }: IdentityRow): Identity => identity;
-/** Sign-in links appear only when set, so a record reads back as it was stored. */
-const toRecord = ({ oidc_subject, email, ...row }: IdentityRow): IdentityRecord => ({
-  identity: toIdentity({ ...row, oidc_subject: null, email: null }),
-  token_id: row.token_id,
-  token_hash: row.token_hash,
-  ...(oidc_subject !== null ? { oidc_subject } : {}),
-  ...(email !== null ? { email } : {}),
-});
+const toRecord = (row: IdentityRow): IdentityRecord => identityRecord(toIdentity(row), row);
 
 export function pgIdentityStore(pool: Pool, channel: string): IdentityStore {
   return {

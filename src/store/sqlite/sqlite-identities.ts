@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Identity } from '../../domain/identity.js';
 import type { IdentityRecord, IdentityStore } from '../identity-store.js';
 import type { SqliteWrites } from './sqlite-writes.js';
+import { identityRecord } from '../identity-record.js';
 
 interface IdentityRow {
   name: string;
@@ -16,14 +17,7 @@ interface IdentityRow {
   email: string | null;
 }
 const toIdentity = ({ token_id: _t, token_hash: _h, oidc_subject: _s, email: _e, roles, ...rest }: IdentityRow): Identity => ({ ...rest, roles: JSON.parse(roles) });
-/** Sign-in links appear only when set, so a record reads back as it was stored. */
-const toRecord = ({ oidc_subject, email, ...row }: IdentityRow): IdentityRecord => ({
-  identity: toIdentity({ ...row, oidc_subject: null, email: null }),
-  token_id: row.token_id,
-  token_hash: row.token_hash,
-  ...(oidc_subject !== null ? { oidc_subject } : {}),
-  ...(email !== null ? { email } : {}),
-});
+const toRecord = (row: IdentityRow): IdentityRecord => identityRecord(toIdentity(row), row);
 
 export function sqliteIdentityStore(db: Database.Database, { commit, append }: SqliteWrites): IdentityStore {
   const sql = {
