@@ -19,6 +19,7 @@ import { serverUrl } from './server-url.js';
 import { stopOnSignals } from './shutdown-signals.js';
 import { type DeliveryRow, type ExpiredReport, formatDelivery, formatExpiredReport, formatProposal, formatRow } from './format.js';
 import { keyCommands, signedDecisionBody } from './key-commands.js';
+import { type OidcFlags, oidcOptions } from './oidc-flags.js';
 
 const out = (text: string): void => {
   process.stdout.write(`${text}\n`);
@@ -77,10 +78,16 @@ storeOptions(program.command('serve').description('run the API, the approval UI 
   .option('--port <n>', 'port to listen on', '7420')
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--policy <file>', 'policy file (YAML or JSON)')
-  .action(async (flags: StoreFlags & { port: string; host: string; policy?: string; checkpointKey?: string; checkpointWebhook?: string }) => {
+  .addOption(new Option('--oidc-issuer <url>', 'sign people in to the UI through this OpenID Provider').env('COUNTERSIGN_OIDC_ISSUER'))
+  .addOption(new Option('--oidc-client-id <id>', 'this server\'s client id at the provider').env('COUNTERSIGN_OIDC_CLIENT_ID'))
+  .addOption(new Option('--oidc-client-secret-file <file>', 'a file holding the client secret (none: a public client with PKCE)').env('COUNTERSIGN_OIDC_CLIENT_SECRET_FILE'))
+  .addOption(new Option('--oidc-link-email', 'also link people by e-mail addresses the provider has verified').env('COUNTERSIGN_OIDC_LINK_EMAIL'))
+  .addOption(new Option('--public-url <url>', 'this server as browsers reach it (the provider redirects to <url>/sign-in/oidc/callback)').env('COUNTERSIGN_PUBLIC_URL'))
+  .option('--no-token-sign-in', 'people sign in only through the identity provider (agents keep their API tokens)')
+  .action(async (flags: StoreFlags & { port: string; host: string; policy?: string; checkpointKey?: string; checkpointWebhook?: string } & OidcFlags) => {
     const policy = await policyFrom(flags.policy);
     const { serve } = await import('../server/serve.js');
-    const server = await serve({ store: location(flags), host: flags.host, port: parsePort(flags.port), policy, say: out, checkpointKeyFile: flags.checkpointKey, checkpointWebhook: flags.checkpointWebhook, policyOrigin: flags.policy });
+    const server = await serve({ store: location(flags), host: flags.host, port: parsePort(flags.port), policy, say: out, checkpointKeyFile: flags.checkpointKey, checkpointWebhook: flags.checkpointWebhook, policyOrigin: flags.policy, ...oidcOptions(flags) });
     out(`Countersign listening on ${server.url} (${flags.databaseUrl ? 'PostgreSQL' : `database ${flags.db}`})`);
     stopOnSignals(() => server.close(), out);
   });
@@ -90,15 +97,18 @@ storeOptions(identity.command('add <name>').description('add an identity and pri
   .requiredOption('--kind <kind>', 'human or agent')
   .option('--owner <name>', 'the identity this one acts for (an agent\'s owner, or an alias\'s person)')
   .option('--roles <roles>', 'comma-separated: proposer, approver, executor, auditor, admin', '')
+  .option('--oidc-subject <sub>', 'a person: the subject ("sub") your identity provider gives them, to sign in to the UI')
+  .option('--email <address>', 'a person: the e-mail address that signs them in when the provider has verified it (serve --oidc-link-email)')
   .option('--json', 'print JSON')
   .option('--quiet', 'print only the token')
-  .action(async (name: string, flags: StoreFlags & { kind: string; owner?: string; roles: string; json?: boolean; quiet?: boolean }) => {
+  .action(async (name: string, flags: StoreFlags & { kind: string; owner?: string; roles: string; oidcSubject?: string; email?: string; json?: boolean; quiet?: boolean }) => {
     const { createIdentityService } = await import('../service/identity-service.js');
     await withStore(flags, async (store) => {
       const roles = flags.roles.split(',').map((r) => r.trim()).filter(Boolean);
       const { identity: added, token } = await createIdentityService({ store, clock: Date.now }).add(
         { name, kind: flags.kind, owner: flags.owner ?? null, roles },
         'cli',
+        { oidc_subject: flags.oidcSubject, email: flags.email },
       );
       if (flags.json) return out(JSON.stringify({ name: added.name, token }));
       if (flags.quiet) return out(token);

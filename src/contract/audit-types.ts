@@ -17,6 +17,8 @@ export type AuditEventType =
   | 'execution.recorded'
   | 'attempt.refused'
   | 'identity.created'
+  | 'session.started'
+  | 'session.ended'
   | 'key.registered'
   | 'key.revoked'
   | 'policy.loaded';

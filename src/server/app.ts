@@ -16,6 +16,7 @@ import type { Checkpointer } from '../service/checkpointer.js';
 import type { IdentityService } from '../service/identity-service.js';
 import { createKeyService } from '../service/key-service.js';
 import type { Store } from '../store/store.js';
+import type { OidcConnection } from '../ui/oidc-connect.js';
 import { uiPlugin } from '../ui/ui-plugin.js';
 import { relyingPartyOf } from './relying-party.js';
 import { keyRoutes } from './key-routes.js';
@@ -43,6 +44,9 @@ export interface AppDeps {
   sessionKey?: Buffer;
   /** The server's public URL, which passkeys are bound to (else each request's own origin). */
   publicUrl?: string;
+  /** People sign in to the UI through this OpenID Provider; `tokenSignIn: false` turns off the token form. */
+  oidc?: OidcConnection;
+  tokenSignIn?: boolean;
 }
 
 const AUDIT_ROLES: Role[] = ['auditor', 'admin'];
@@ -92,7 +96,7 @@ function idempotencyKey(value: string | string[] | undefined): string | undefine
 const bearer = (request: FastifyRequest) => /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
 
 /** The HTTP API (contract §4). Only this layer knows HTTP. */
-export function buildApp({ store, approvals, identities, errorLog, clock = Date.now, checkpoints, verifier, sessionKey, publicUrl }: AppDeps): FastifyInstance {
+export function buildApp({ store, approvals, identities, errorLog, clock = Date.now, checkpoints, verifier, sessionKey, publicUrl, oidc, tokenSignIn }: AppDeps): FastifyInstance {
   const app = Fastify({
     logger: errorLog ? { level: 'error', stream: errorLog } : false,
     // Unique across replicas and restarts, so an id quoted from a 500 finds its one log line.
@@ -191,7 +195,7 @@ export function buildApp({ store, approvals, identities, errorLog, clock = Date.
     });
   }, { prefix: '/v1' });
 
-  app.register(uiPlugin, { store, approvals, identities, clock, verifier, sessionKey, publicUrl });
+  app.register(uiPlugin, { store, approvals, identities, clock, verifier, sessionKey, publicUrl, oidc, tokenSignIn });
 
   return app;
 }

@@ -11,6 +11,7 @@ import { resolveWebhooks } from '../policy/notification-config.js';
 import { defaultKeyFile, deriveKey, loadOrCreateSigner } from '../audit/checkpoint-key-file.js';
 import { openStore, type StoreLocation } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
+import { connectOidc, type OidcOptions } from '../ui/oidc-connect.js';
 import { buildApp } from './app.js';
 
 export interface ServeOptions {
@@ -33,6 +34,10 @@ export interface ServeOptions {
   errorLog?: NodeJS.WritableStream;
   /** Where webhook URLs and signing keys named in the policy are read (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** People sign in to the UI through this OpenID Provider (its configuration is read before anything starts). */
+  oidc?: OidcOptions;
+  /** False turns off the token sign-in form for people. */
+  tokenSignIn?: boolean;
 }
 
 export interface RunningServer {
@@ -50,6 +55,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const { store: location, host, port, policy, clock = Date.now, say, checkpointIntervalMs = 30_000 } = options;
   // Refuse to start with a webhook whose URL or key is missing, before touching anything.
   const webhooks = resolveWebhooks(policy.notifications, options.env ?? process.env);
+  const oidc = options.oidc && (await connectOidc(options.oidc));
   const keyFile = options.checkpointKeyFile ?? defaultKeyFile(location);
   const { signer, created } = loadOrCreateSigner(keyFile);
   if (created) say(`Created the checkpoint signing key ${keyFile} (keep it outside the database's backups). Public key:\n${signer.text}`);
@@ -72,10 +78,11 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   );
   const stopCheckpoints = checkpoints.start(Math.min(checkpointIntervalMs, 60_000), (error) => say(`Checkpoint error: ${(error as Error).message}`));
   const sessionKey = deriveKey(keyFile, 'ui session v1');
-  const app = buildApp({ store, approvals, identities, clock, checkpoints, verifier: signer, sessionKey, publicUrl: policy.notifications.public_url, errorLog: options.errorLog ?? process.stderr });
+  const app = buildApp({ store, approvals, identities, clock, checkpoints, verifier: signer, sessionKey, publicUrl: policy.notifications.public_url, errorLog: options.errorLog ?? process.stderr, oidc, tokenSignIn: options.tokenSignIn });
   await app.listen({ host, port });
   const address = app.server.address();
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${typeof address === 'object' && address ? address.port : port}`;
+  if (oidc && !oidc.publicUrl) oidc.publicUrl = url;
   const notifier = webhooks.length === 0 ? undefined : startNotifier({
     store, approverReport: () => approvals.approverReport(), policy, targets: webhooks, clock, publicUrl: policy.notifications.public_url ?? url, report: say,
   });

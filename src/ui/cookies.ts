@@ -13,9 +13,11 @@ export function parseCookies(header: string | undefined): Map<string, string> {
 export interface CookieOptions {
   maxAgeSeconds: number;
   path?: string;
+  /** Lax only for the identity provider's redirect back, which is a cross-site navigation. */
+  sameSite?: 'Strict' | 'Lax';
 }
 
-/** HttpOnly and SameSite=Strict always: the browser never sends them cross-site, scripts never read them. */
-export function serializeCookie(name: string, value: string, { maxAgeSeconds, path = '/' }: CookieOptions): string {
-  return `${name}=${value}; Path=${path}; Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}; HttpOnly; SameSite=Strict`;
+/** HttpOnly and SameSite=Strict unless said otherwise: the browser never sends them cross-site, scripts never read them. */
+export function serializeCookie(name: string, value: string, { maxAgeSeconds, path = '/', sameSite = 'Strict' }: CookieOptions): string {
+  return `${name}=${value}; Path=${path}; Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}; HttpOnly; SameSite=${sameSite}`;
 }

@@ -11,6 +11,8 @@ export interface Session {
   sid: string;
   tid: string;
   exp: number;
+  /** 'oidc' when the identity provider signed this person in (sign-out then ends the provider's session too). */
+  via?: 'oidc';
 }
 
 export interface SessionKeeperOptions {
@@ -30,8 +32,8 @@ export function createSessionKeeper({ ttlMs, clock, key = randomBytes(32) }: Ses
 
   return {
     ttlMs,
-    issue(tid: string): { cookie: string; session: Session } {
-      const session = { sid: b64(randomBytes(16)), tid, exp: clock() + ttlMs };
+    issue(tid: string, via?: 'oidc'): { cookie: string; session: Session } {
+      const session: Session = { sid: b64(randomBytes(16)), tid, exp: clock() + ttlMs, ...(via ? { via } : {}) };
       const payload = b64(JSON.stringify(session));
       return { cookie: `${payload}.${b64(mac('session', payload))}`, session };
     },
@@ -54,6 +56,12 @@ export function createSessionKeeper({ ttlMs, clock, key = randomBytes(32) }: Ses
     csrfToken: (sid: string): string => b64(mac('csrf', sid)),
     csrfMatches: (sid: string, given: unknown): boolean => typeof given === 'string' && sameMac(given, mac('csrf', sid)),
     nonce: (): string => b64(randomBytes(16)),
+    /** Signs other short-lived cookie values (such as a sign-in in progress) under the same key. */
+    seal: (purpose: string, data: string): string => `${data}.${b64(mac(purpose, data))}`,
+    unseal(purpose: string, sealed: string | undefined): string | undefined {
+      const [data, signature, extra] = (sealed ?? '').split('.');
+      return data && signature && extra === undefined && sameMac(signature, mac(purpose, data)) ? data : undefined;
+    },
   };
 }
 

@@ -22,6 +22,8 @@ import { relyingPartyOf } from '../server/relying-party.js';
 import { createKeyService } from '../service/key-service.js';
 import { createPasskeyService } from '../service/passkey-service.js';
 import { createUiAuth, type Viewer } from './ui-auth.js';
+import type { OidcConnection } from './oidc-connect.js';
+import { createOidcSignIn } from './oidc-sign-in.js';
 import { acceptForms, addSecurityHeaders, redirect } from './ui-security.js';
 
 export interface UiOptions {
@@ -37,6 +39,10 @@ export interface UiOptions {
   sessionTtlMs?: number;
   /** The server's public URL, which passkeys are bound to (else each request's own origin). */
   publicUrl?: string;
+  /** Sign-in through an OpenID Provider (see oidc-connect.ts). */
+  oidc?: OidcConnection;
+  /** False turns off the pasted-token sign-in for people (agents keep their bearer tokens for the API). */
+  tokenSignIn?: boolean;
 }
 
 const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url));
@@ -46,10 +52,11 @@ const FLASH: Record<string, string> = { approve: 'Your approval is recorded.', r
 const page = (reply: FastifyReply, status: number, body: SafeHtml) => reply.code(status).type('text/html; charset=utf-8').send(body.value);
 
 /** The web approval UI: server-rendered pages under `/`, same origin as the API. */
-export async function uiPlugin(app: FastifyInstance, { store, approvals, identities, clock, verifier, sessionKey, sessionTtlMs = 8 * 3600_000, publicUrl }: UiOptions) {
+export async function uiPlugin(app: FastifyInstance, { store, approvals, identities, clock, verifier, sessionKey, sessionTtlMs = 8 * 3600_000, publicUrl, oidc, tokenSignIn = true }: UiOptions) {
   const logStatus = createLogStatus({ store, verifier, clock });
   const sessions = createSessionKeeper({ ttlMs: sessionTtlMs, clock, key: sessionKey });
-  const auth = createUiAuth({ store, identities, sessions, clock });
+  const auth = createUiAuth({ store, identities, sessions, clock, signIn: { token: tokenSignIn, oidc: !!oidc } });
+  const sso = oidc && createOidcSignIn({ oidc, store, sessions, clock, startSession: (reply, request, tid) => auth.startSession(reply, request, tid, 'oidc') });
   const live = createLiveEvents(store);
   const assets = { js: asset('app.js'), css: asset('app.css'), icon: asset('favicon.svg'), passkeys: asset('passkeys.js'), webauthn: webauthnScript() };
 
@@ -73,7 +80,8 @@ export async function uiPlugin(app: FastifyInstance, { store, approvals, identit
   for (const [path, script] of [['/ui/passkeys.js', assets.passkeys], ['/ui/webauthn.js', assets.webauthn]] as const) {
     app.get(path, (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(script));
   }
-  auth.routes(app);
+  auth.routes(app, sso?.signedOut);
+  sso?.routes(app);
   const keys = createKeyService({ keys: store, clock });
   passkeyRoutes(app, { auth, sessions, passkeys: createPasskeyService({ keys: store, clock }), keys, clock, publicUrl });
 

@@ -275,6 +275,13 @@ export const MIGRATIONS: string[] = [
   -- A passkey's signature counter: an assertion whose counter does not grow is a replay or a clone.
   ALTER TABLE signing_keys ADD COLUMN sign_count bigint NOT NULL DEFAULT 0;
   `,
+  `
+  -- A person signs in through the identity provider as the identity linked to its subject (or verified e-mail).
+  ALTER TABLE identities ADD COLUMN oidc_subject text;
+  ALTER TABLE identities ADD COLUMN email text;
+  CREATE UNIQUE INDEX identities_by_oidc_subject ON identities (oidc_subject) WHERE oidc_subject IS NOT NULL;
+  CREATE UNIQUE INDEX identities_by_email ON identities (email) WHERE email IS NOT NULL;
+  `,
 ];
 
 /** The first version whose tables hold everything the auditor commands read. */

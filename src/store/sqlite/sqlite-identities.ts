@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Identity } from '../../domain/identity.js';
-import type { IdentityStore } from '../identity-store.js';
+import type { IdentityRecord, IdentityStore } from '../identity-store.js';
 import type { SqliteWrites } from './sqlite-writes.js';
+import { identityRecord } from '../identity-record.js';
 
 interface IdentityRow {
   name: string;
@@ -12,16 +13,21 @@ interface IdentityRow {
   created_at: string;
   token_id: string;
   token_hash: Buffer;
+  oidc_subject: string | null;
+  email: string | null;
 }
-const toIdentity = ({ token_id: _t, token_hash: _h, roles, ...rest }: IdentityRow): Identity => ({ ...rest, roles: JSON.parse(roles) });
+const toIdentity = ({ token_id: _t, token_hash: _h, oidc_subject: _s, email: _e, roles, ...rest }: IdentityRow): Identity => ({ ...rest, roles: JSON.parse(roles) });
+const toRecord = (row: IdentityRow): IdentityRecord => identityRecord(toIdentity(row), row);
 
 export function sqliteIdentityStore(db: Database.Database, { commit, append }: SqliteWrites): IdentityStore {
   const sql = {
     insert: db.prepare(
-      'INSERT INTO identities (name, kind, owner, principal, roles, created_at, token_id, token_hash) VALUES (@name, @kind, @owner, @principal, @roles, @created_at, @token_id, @token_hash)',
+      'INSERT INTO identities (name, kind, owner, principal, roles, created_at, token_id, token_hash, oidc_subject, email) VALUES (@name, @kind, @owner, @principal, @roles, @created_at, @token_id, @token_hash, @oidc_subject, @email)',
     ),
     get: db.prepare<[string], IdentityRow>('SELECT * FROM identities WHERE name = ?'),
     findCredential: db.prepare<[string], IdentityRow>('SELECT * FROM identities WHERE token_id = ?'),
+    bySubject: db.prepare<[string], IdentityRow>('SELECT * FROM identities WHERE oidc_subject = ?'),
+    byEmail: db.prepare<[string], IdentityRow>('SELECT * FROM identities WHERE email = ?'),
     count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM identities'),
     revokeSession: db.prepare('INSERT INTO revoked_sessions (sid, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING'),
     pruneRevoked: db.prepare('DELETE FROM revoked_sessions WHERE expires_at <= ?'),
@@ -30,7 +36,7 @@ export function sqliteIdentityStore(db: Database.Database, { commit, append }: S
   return {
     async insertIdentity(record, events) {
       await commit(() => {
-        sql.insert.run({ ...record.identity, roles: JSON.stringify(record.identity.roles), token_id: record.token_id, token_hash: record.token_hash });
+        sql.insert.run({ ...record.identity, roles: JSON.stringify(record.identity.roles), token_id: record.token_id, token_hash: record.token_hash, oidc_subject: record.oidc_subject ?? null, email: record.email ?? null });
         append(events);
       });
     },
@@ -40,7 +46,15 @@ export function sqliteIdentityStore(db: Database.Database, { commit, append }: S
     },
     async findCredential(tokenId) {
       const row = sql.findCredential.get(tokenId);
-      return row && { identity: toIdentity(row), token_id: row.token_id, token_hash: row.token_hash };
+      return row && toRecord(row);
+    },
+    async findByOidcSubject(subject) {
+      const row = sql.bySubject.get(subject);
+      return row && toRecord(row);
+    },
+    async findByEmail(email) {
+      const row = sql.byEmail.get(email);
+      return row && toRecord(row);
     },
     async countIdentities() {
       return sql.count.get()!.n;
