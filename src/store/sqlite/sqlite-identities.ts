@@ -33,6 +33,8 @@ export function sqliteIdentityStore(db: Database.Database, { commit, append }: S
     pruneRevoked: db.prepare('DELETE FROM revoked_sessions WHERE expires_at <= ?'),
     sessionRevoked: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM revoked_sessions WHERE sid = ?'),
   };
+  // A stored identity with its credential, or nothing.
+  const recordOf = (row: Parameters<typeof toRecord>[0] | undefined) => row && toRecord(row);
   return {
     async insertIdentity(record, events) {
       await commit(() => {
@@ -45,16 +47,13 @@ export function sqliteIdentityStore(db: Database.Database, { commit, append }: S
       return row && toIdentity(row);
     },
     async findCredential(tokenId) {
-      const row = sql.findCredential.get(tokenId);
-      return row && toRecord(row);
+      return recordOf(sql.findCredential.get(tokenId));
     },
     async findByOidcSubject(subject) {
-      const row = sql.bySubject.get(subject);
-      return row && toRecord(row);
+      return recordOf(sql.bySubject.get(subject));
     },
     async findByEmail(email) {
-      const row = sql.byEmail.get(email);
-      return row && toRecord(row);
+      return recordOf(sql.byEmail.get(email));
     },
     async countIdentities() {
       return sql.count.get()!.n;
